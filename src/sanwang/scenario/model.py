@@ -19,7 +19,7 @@ class UnitSpec:
 
     code: str
     name: str
-    kind: str  # 纪委监委, 信访室, 案件监督管理室, 监督检查室, 审查调查室, 审理室, 公安机关, 检察院, 法院, 扫黑办, 督导组, 监管部门 ...
+    kind: str  # one of sanwang.domain.roles.UNIT_KINDS (纪委监委, 信访室, 公安机关, 监管部门 ...)
     region_code: str  # 6-digit 行政区划代码
     parent_code: str | None
 

@@ -1,0 +1,452 @@
+"""Clue use cases (线索业务): register, act on, list and show problem clues.
+
+Registration is one bulk path used by single registration, ledger import and the demo: numbers are
+allocated gap-free per unit and year inside the same transaction that writes the clues, so a failed batch
+leaves neither clues nor burnt numbers behind.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from sanwang.domain.errors import NotFound, TransitionRefused, ValidationError
+from sanwang.domain.roles import Role
+from sanwang.domain.values import ClueNumber
+from sanwang.domain.vocab import channels
+from sanwang.domain.workflow import Actor, ClueSnapshot, ClueState, plan
+from sanwang.services import deadlines
+from sanwang.services.context import business_day, history, now, record, unit_by_code
+from sanwang.services.policy import audit, check_clue, mask, may_see_reporter, restrict_clues
+from sanwang.services.units import commission_of
+from sanwang.store.tables import (
+    Clue,
+    ClueCounter,
+    ClueLink,
+    ClueReporter,
+    ClueSubject,
+    Deadline,
+    Event,
+    Instruction,
+    Mark,
+    Transfer,
+    Unit,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class SubjectDraft:
+    """A reported person as entered (被反映人)."""
+
+    name: str
+    unit_name: str | None = None
+    position: str | None = None
+    id_number: str | None = None
+    rank: str | None = None
+
+
+@dataclass(frozen=True)
+class ClueDraft:
+    """A clue about to be registered (待登记线索). ``channel`` is a channel code."""
+
+    channel: str
+    received: date
+    real_name: bool
+    summary: str
+    subjects: tuple[SubjectDraft, ...] = ()
+    reporter_name: str | None = None
+    reporter_id_number: str | None = None
+    reporter_phone: str | None = None
+    external_ref: str | None = None
+    gang_related: bool = False
+    umbrella_suspected: bool = False
+    gang_case_id: int | None = None
+    flags: dict[str, Any] = field(default_factory=dict)
+
+
+REGISTER_ROLES = (Role.INTAKE_CLERK, Role.CASE_MANAGER, Role.ADMIN)
+
+
+def check_register(session: Session, actor: Actor, unit: Unit) -> None:
+    if not actor.has(*REGISTER_ROLES):
+        raise TransitionRefused(
+            "登记线索需要信访受理员或案管人员角色", "registering clues needs an intake or case role"
+        )
+    if unit.kind != "纪委监委":
+        raise ValidationError(
+            f"线索只能登记在纪委监委，「{unit.name}」是{unit.kind}",
+            "clues are registered by a commission",
+            field="unit",
+        )
+    if not actor.has(Role.ADMIN) and commission_of(session, actor.unit_id).id != unit.id:
+        raise TransitionRefused(f"您不属于「{unit.name}」，不能以其名义登记", f"you do not belong to {unit.code}")
+
+
+def _allocate(session: Session, unit_id: int, year: int, count: int) -> int:
+    """Reserve ``count`` sequence numbers; returns the first. Locked for the transaction."""
+    counter = session.scalar(
+        select(ClueCounter).where(ClueCounter.unit_id == unit_id, ClueCounter.year == year).with_for_update()
+    )
+    if counter is None:
+        counter = ClueCounter(unit_id=unit_id, year=year, last_seq=0)
+        session.add(counter)
+    first = counter.last_seq + 1
+    counter.last_seq += count
+    session.flush()
+    return first
+
+
+def register_clues(
+    session: Session, *, actor: Actor, unit: Unit, drafts: Sequence[ClueDraft], on: date | None = None
+) -> list[tuple[int, str]]:
+    """Register clues (登记线索): numbers, subjects, reporter, the 'registered' event and deadlines."""
+    check_register(session, actor, unit)
+    if not drafts:
+        return []
+    by_year: dict[int, list[int]] = defaultdict(list)
+    for i, d in enumerate(drafts):
+        channels().by_code(d.channel)
+        by_year[d.received.year].append(i)
+    numbers: list[tuple[int, str]] = [(0, "")] * len(drafts)
+    for year, idx in sorted(by_year.items()):
+        first = _allocate(session, unit.id, year, len(idx))
+        for k, i in enumerate(idx):
+            numbers[i] = (first + k, ClueNumber.format(unit.region_code, year, drafts[i].channel, first + k))
+    stamp = now()
+    rows = [
+        {
+            "number": numbers[i][1],
+            "unit_id": unit.id,
+            "year": d.received.year,
+            "seq": numbers[i][0],
+            "channel": d.channel,
+            "external_ref": d.external_ref,
+            "received": d.received,
+            "registered_at": stamp,
+            "real_name": d.real_name,
+            "summary": d.summary,
+            "state": ClueState.REGISTERED.value,
+            "gang_related": d.gang_related,
+            "umbrella_suspected": d.umbrella_suspected,
+            "gang_case_id": d.gang_case_id,
+            "flags": d.flags or {},
+            "review_round": 0,
+            "version": 1,
+        }
+        for i, d in enumerate(drafts)
+    ]
+    ids = [r.id for r in session.execute(insert(Clue).returning(Clue.id, sort_by_parameter_order=True), rows)]
+    subjects: list[dict[str, Any]] = []
+    reporters: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    dls: list[dict[str, Any]] = []
+    for cid, d in zip(ids, drafts, strict=True):
+        for k, s in enumerate(d.subjects):
+            subjects.append({"clue_id": cid, "ordinal": k, **s.__dict__})
+        if d.real_name or d.reporter_name or d.reporter_phone:
+            reporters.append(
+                {"clue_id": cid, "name": d.reporter_name, "id_number": d.reporter_id_number, "phone": d.reporter_phone}
+            )
+        day = on or d.received
+        events.append(
+            {
+                "entity_kind": "clue",
+                "entity_id": cid,
+                "action": "register",
+                "at": stamp,
+                "day": day,
+                "actor_id": actor.user_id,
+                "to_state": ClueState.REGISTERED.value,
+                "data": {"external_ref": d.external_ref} if d.external_ref else None,
+            }
+        )
+        rules = ["disposal_opinion"]
+        if d.real_name:
+            rules.append("reporter_acceptance")
+            if d.channel == "SH":
+                rules.append("contact_12337")
+        dls.extend(deadlines.row("clue", cid, unit.id, r, d.received) for r in rules)
+    for table, batch in ((ClueSubject, subjects), (ClueReporter, reporters), (Event, events), (Deadline, dls)):
+        if batch:
+            session.execute(insert(table), batch)
+    return list(zip(ids, (n for _, n in numbers), strict=True))
+
+
+def get_clue(session: Session, number: str) -> Clue:
+    clue = session.scalar(select(Clue).where(Clue.number == number.strip()))
+    if clue is None:
+        raise NotFound(f"线索 {number} 不存在", f"no clue numbered {number}")
+    return clue
+
+
+def snapshot(clue: Clue) -> ClueSnapshot:
+    flags = dict(clue.flags or {})
+    if clue.outcome:
+        flags["outcome"] = clue.outcome
+    return ClueSnapshot(
+        state=ClueState(clue.state),
+        real_name=clue.real_name,
+        disposal=clue.disposal,
+        proposal=clue.proposal,
+        endorsements=clue.endorsements,
+        handler_id=clue.handler_id,
+        flags=flags,
+    )
+
+
+def act(
+    session: Session,
+    *,
+    actor: Actor,
+    number: str,
+    action: str,
+    on: date | None = None,
+    args: dict[str, Any] | None = None,
+) -> Clue:
+    """Take one workflow step on a clue (线索流转) — refused, with what is missing, if not allowed now."""
+    args = dict(args or {})
+    clue = get_clue(session, number)
+    check_clue(session, actor, clue)
+    day = business_day(on, not_before=clue.received)
+    if action == "assign" and args.get("handler"):
+        handler = session.scalar(select(User).where(User.username == args.pop("handler")))
+        if handler is None:
+            raise NotFound("承办人不存在", "no such handler")
+        args["handler_id"] = handler.id
+    if action == "mark_duplicate" and args.get("of"):
+        other = get_clue(session, str(args.pop("of")))
+        if other.id == clue.id:
+            raise TransitionRefused("线索不能与自身重复", "a clue cannot duplicate itself")
+        args["of_id"] = other.id
+    if args.get("target"):
+        args["target_unit_id"] = unit_by_code(session, str(args.pop("target"))).id
+    proposal = dict(clue.proposal or {})
+    t = plan(snapshot(clue), action, actor, args)
+    updates = dict(t.updates)
+    approved_by = updates.pop("approved_by", None)
+    for key, value in updates.items():
+        if key == "review_round":
+            clue.review_round += 1
+        else:
+            setattr(clue, key, value)
+    clue.state = t.to_state.value
+    clue.version += 1
+    if action == "approve":
+        clue.disposed_on = day
+    if t.to_state is ClueState.CONCLUDED and t.from_state is not ClueState.CONCLUDED:
+        clue.concluded_on = day
+    if t.to_state is ClueState.ARCHIVED:
+        clue.archived_on = day
+    if action == "reopen":
+        clue.concluded_on = None
+        clue.archived_on = None
+    deadlines.meet(session, "clue", clue.id, t.meets, day)
+    deadlines.start(session, "clue", clue.id, clue.unit_id, t.starts, day)
+    data = {k: v for k, v in args.items() if k not in ("reason",)}
+    if approved_by:
+        data["approved_by"] = approved_by
+    if action == "approve" and clue.disposal in ("pass_down", "assign_down", "refer"):
+        data.update(_hand_over(session, actor, clue, proposal.get("target_unit_id"), day))
+    if action == "mark_duplicate":
+        session.add(
+            ClueLink(
+                clue_id=clue.id, other_id=args["of_id"], kind="duplicate", created_on=day, created_by=actor.user_id
+            )
+        )
+    record(
+        session,
+        "clue",
+        clue.id,
+        action,
+        actor=actor,
+        day=day,
+        from_state=t.from_state.value,
+        to_state=t.to_state.value,
+        reason=str(args.get("reason") or "") or None,
+        data=data or None,
+    )
+    return clue
+
+
+def _hand_over(session: Session, actor: Actor, clue: Clue, target_id: int | None, day: date) -> dict[str, Any]:
+    """转办/交办/移送: a commission target gets a linked clue of its own; any other organ a transfer record."""
+    target = session.get(Unit, target_id) if target_id else None
+    if target is None:
+        raise TransitionRefused("未找到接收单位", "the receiving unit is missing")
+    if target.kind == "纪委监委":
+        subjects = session.scalars(select(ClueSubject).where(ClueSubject.clue_id == clue.id)).all()
+        rep = session.get(ClueReporter, clue.id)
+        draft = ClueDraft(
+            channel="SJ",
+            received=day,
+            real_name=clue.real_name,
+            summary=clue.summary,
+            subjects=tuple(SubjectDraft(s.name, s.unit_name, s.position, s.id_number, s.rank) for s in subjects),
+            reporter_name=rep.name if rep else None,
+            reporter_id_number=rep.id_number if rep else None,
+            reporter_phone=rep.phone if rep else None,
+            gang_related=clue.gang_related,
+            umbrella_suspected=clue.umbrella_suspected,
+            gang_case_id=clue.gang_case_id,
+            flags={"from_clue": clue.number},
+        )
+        # Registered on the receiving side by the system on behalf of the sender: the transfer is the act.
+        system = Actor(user_id=actor.user_id, roles=frozenset({Role.ADMIN}), unit_id=target.id, name=actor.name)
+        [(new_id, new_number)] = register_clues(session, actor=system, unit=target, drafts=[draft], on=day)
+        clue.transferred_to_id = new_id
+        deadlines.meet(session, "clue", clue.id, ("pass_on",), day)
+        return {"new_clue": new_number, "target": target.code}
+    kind = "gang_clues" if target.kind == "公安机关" else "referral"
+    due, _ = deadlines.compute("commission_transfer_gang" if kind == "gang_clues" else "pass_on", day)
+    session.add(
+        Transfer(
+            direction="commission_to_police" if target.kind == "公安机关" else "commission_to_other",
+            kind=kind,
+            gang_case_id=clue.gang_case_id,
+            clue_id=clue.id,
+            from_unit_id=clue.unit_id,
+            to_unit_id=target.id,
+            trigger_on=day,
+            sent_on=day,
+            due=due,
+            content=f"线索 {clue.number} 移送",
+        )
+    )
+    deadlines.meet(session, "clue", clue.id, ("pass_on",), day)
+    return {"transfer_to": target.code}
+
+
+def _due_subquery() -> Any:
+    return (
+        select(Deadline.entity_id, func.min(Deadline.due).label("due"))
+        .where(Deadline.entity_kind == "clue", Deadline.met_on.is_(None))
+        .group_by(Deadline.entity_id)
+        .subquery()
+    )
+
+
+def list_clues(
+    session: Session,
+    *,
+    actor: Actor,
+    overdue: bool = False,
+    state: str | None = None,
+    as_of: date | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """The ledger (线索台账) as the actor may see it; with ``overdue``, only clues past a deadline."""
+    as_of = as_of or date.today()
+    if overdue:
+        dq = (
+            select(Deadline.entity_id, func.min(Deadline.due).label("due"))
+            .where(Deadline.entity_kind == "clue", Deadline.met_on.is_(None), Deadline.due < as_of)
+            .group_by(Deadline.entity_id)
+            .subquery()
+        )
+        q = select(Clue, dq.c.due).join(dq, dq.c.entity_id == Clue.id).order_by(dq.c.due, Clue.id)
+    else:
+        dq = _due_subquery()
+        q = select(Clue, dq.c.due).outerjoin(dq, dq.c.entity_id == Clue.id).order_by(Clue.id)
+    if state:
+        q = q.where(Clue.state == state)
+    q = restrict_clues(session, actor, q)
+    if limit:
+        q = q.limit(limit)
+    return [summary_row(c, due) for c, due in session.execute(q).all()]
+
+
+def summary_row(clue: Clue, due: date | None) -> dict[str, Any]:
+    return {
+        "number": clue.number,
+        "state": clue.state,
+        "state_zh": ClueState(clue.state).zh,
+        "channel": channels().by_code(clue.channel).name,
+        "received": clue.received.isoformat(),
+        "due": due.isoformat() if due else None,
+        "disposal": clue.disposal,
+        "outcome": clue.outcome,
+        "real_name": clue.real_name,
+        "gang_related": clue.gang_related,
+        "external_ref": clue.external_ref,
+    }
+
+
+def show_clue(
+    session: Session, *, actor: Actor, number: str, reveal_reporter: bool = False, purpose: str | None = None
+) -> dict[str, Any]:
+    """One clue in full, as the actor may see it. Every read is audited (留痕)."""
+    clue = get_clue(session, number)
+    check_clue(session, actor, clue)
+    if reveal_reporter and not may_see_reporter(actor):
+        raise TransitionRefused("您的角色无权查看反映人身份", "your role may not see the reporter's identity")
+    if reveal_reporter and not (purpose or "").strip():
+        raise ValidationError("查看反映人身份须说明用途", "state the purpose to see the reporter", field="purpose")
+    audit(session, actor, "read_reporter" if reveal_reporter else "read", "clue", clue.id, purpose)
+    subjects = session.scalars(select(ClueSubject).where(ClueSubject.clue_id == clue.id).order_by(ClueSubject.ordinal))
+    rep = session.get(ClueReporter, clue.id)
+    reporter = None
+    if rep is not None:
+        reporter = (
+            {"name": rep.name, "id_number": rep.id_number, "phone": rep.phone}
+            if reveal_reporter
+            else {"name": mask(rep.name), "id_number": mask(rep.id_number, 0, 0), "phone": mask(rep.phone, 3, 2)}
+        )
+    due = session.scalar(
+        select(func.min(Deadline.due)).where(
+            Deadline.entity_kind == "clue", Deadline.entity_id == clue.id, Deadline.met_on.is_(None)
+        )
+    )
+    unit = session.get(Unit, clue.unit_id)
+    out = summary_row(clue, due)
+    out.update(
+        {
+            "unit": unit.code if unit else None,
+            "unit_name": unit.name if unit else None,
+            "summary": clue.summary,
+            "reporter": reporter,
+            "subjects": [
+                {"name": s.name, "unit": s.unit_name, "position": s.position, "id_number": s.id_number, "rank": s.rank}
+                for s in subjects
+            ],
+            "proposal": clue.proposal,
+            "endorsements": clue.endorsements,
+            "review_round": clue.review_round,
+            "umbrella_suspected": clue.umbrella_suspected,
+            "duplicate_of": _number_of(session, clue.duplicate_of_id),
+            "transferred_to": _number_of(session, clue.transferred_to_id),
+            "deadlines": [
+                {
+                    "rule": d.rule,
+                    "trigger": d.trigger_on.isoformat(),
+                    "due": d.due.isoformat(),
+                    "warn_from": d.warn_from.isoformat(),
+                    "met_on": d.met_on.isoformat() if d.met_on else None,
+                    "extensions": d.extensions,
+                }
+                for d in deadlines.open_deadlines(session, "clue", clue.id)
+            ],
+            "marks": [
+                {"kind": m.kind, "set_on": m.set_on.isoformat(), "reason": m.reason, "cleared_on": m.cleared_on}
+                for m in session.scalars(select(Mark).where(Mark.entity_kind == "clue", Mark.entity_id == clue.id))
+            ],
+            "instructions": [
+                {"text": i.text, "given_on": i.given_on.isoformat(), "due": i.due.isoformat() if i.due else None}
+                for i in session.scalars(
+                    select(Instruction).where(Instruction.entity_kind == "clue", Instruction.entity_id == clue.id)
+                )
+            ],
+            "history": history(session, "clue", clue.id),
+        }
+    )
+    return out
+
+
+def _number_of(session: Session, clue_id: int | None) -> str | None:
+    return session.scalar(select(Clue.number).where(Clue.id == clue_id)) if clue_id else None

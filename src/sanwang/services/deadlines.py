@@ -1,0 +1,116 @@
+"""Deadlines on records (期限管理): started by workflow events, met by later ones, listed when overdue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, insert, select, update
+from sqlalchemy.orm import Session
+
+from sanwang.domain.calendar import default_calendar
+from sanwang.domain.deadlines import deadline_rules, due_date, extended_due, warn_from
+from sanwang.domain.errors import NotFound
+from sanwang.domain.workflow import Actor
+from sanwang.services.context import record
+from sanwang.store.tables import Deadline
+
+
+def compute(rule_name: str, trigger: date) -> tuple[date, date]:
+    """(due, warn_from) for a rule started on ``trigger``."""
+    rule = deadline_rules().get(rule_name)
+    cal = default_calendar()
+    due = due_date(rule, trigger, cal)
+    return due, warn_from(rule, due, cal, trigger)
+
+
+def row(entity_kind: str, entity_id: int, unit_id: int, rule_name: str, trigger: date) -> dict[str, Any]:
+    due, warn = compute(rule_name, trigger)
+    return {
+        "entity_kind": entity_kind,
+        "entity_id": entity_id,
+        "unit_id": unit_id,
+        "rule": rule_name,
+        "trigger_on": trigger,
+        "due": due,
+        "warn_from": warn,
+        "extensions": 0,
+    }
+
+
+def start(
+    session: Session, entity_kind: str, entity_id: int, unit_id: int, rules: Iterable[str], trigger: date
+) -> None:
+    rows = [row(entity_kind, entity_id, unit_id, r, trigger) for r in rules]
+    if rows:
+        session.execute(insert(Deadline), rows)
+
+
+def meet(session: Session, entity_kind: str, entity_id: int, rules: Sequence[str], on: date) -> None:
+    """Mark the open deadlines of these rules as met (已办)."""
+    if rules:
+        session.execute(
+            update(Deadline)
+            .where(
+                Deadline.entity_kind == entity_kind,
+                Deadline.entity_id == entity_id,
+                Deadline.rule.in_(rules),
+                Deadline.met_on.is_(None),
+            )
+            .values(met_on=on)
+        )
+
+
+def extend(
+    session: Session, entity_kind: str, entity_id: int, rule_name: str, *, actor: Actor, on: date, reason: str
+) -> date:
+    """Extend an open deadline once more, as its rule allows (延期, approved by a leader)."""
+    dl = session.scalar(
+        select(Deadline).where(
+            Deadline.entity_kind == entity_kind,
+            Deadline.entity_id == entity_id,
+            Deadline.rule == rule_name,
+            Deadline.met_on.is_(None),
+        )
+    )
+    if dl is None:
+        raise NotFound(f"没有未完成的期限「{rule_name}」", f"no open deadline {rule_name}")
+    rule = deadline_rules().get(rule_name)
+    cal = default_calendar()
+    new_due = extended_due(rule, dl.due, cal, 1) if dl.extensions < rule.max_extensions else None
+    if new_due is None:
+        extended_due(rule, dl.due, cal, dl.extensions + 1)  # raises the bilingual refusal
+        raise AssertionError("unreachable")
+    old = dl.due
+    dl.due, dl.warn_from, dl.extensions = new_due, warn_from(rule, new_due, cal, dl.trigger_on), dl.extensions + 1
+    record(
+        session,
+        entity_kind,
+        entity_id,
+        "extend_deadline",
+        actor=actor,
+        day=on,
+        reason=reason,
+        data={"rule": rule_name, "old_due": old.isoformat(), "new_due": new_due.isoformat()},
+    )
+    return new_due
+
+
+def open_deadlines(session: Session, entity_kind: str, entity_id: int) -> list[Deadline]:
+    return list(
+        session.scalars(
+            select(Deadline)
+            .where(Deadline.entity_kind == entity_kind, Deadline.entity_id == entity_id)
+            .order_by(Deadline.due)
+        )
+    )
+
+
+def overdue_query(as_of: date, unit_ids: Sequence[int] | None = None, *, warning: bool = False) -> Any:
+    """Open deadlines past due on ``as_of`` (or, with ``warning``, inside their warning window)."""
+    cond = Deadline.due < as_of if not warning else and_(Deadline.warn_from <= as_of, Deadline.due >= as_of)
+    q = select(Deadline).where(Deadline.met_on.is_(None), cond)
+    if unit_ids is not None:
+        q = q.where(Deadline.unit_id.in_(unit_ids))
+    return q.order_by(Deadline.due, Deadline.id)

@@ -1,0 +1,90 @@
+"""The access policy (访问控制): the one place that decides who sees and does what.
+
+- A user sees the clues of their own commission's subtree (本级及下辖); administrators and auditors see all.
+- Recusal (回避): a user never sees a clue in which they are a subject (matched by ID number).
+- The reporter's identity (反映人信息) is shown only to roles that handle reporters, and only on an audited
+  read that states its purpose; everyone else sees it masked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import exists, insert, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+
+from sanwang.domain.errors import AccessDenied
+from sanwang.domain.roles import Role
+from sanwang.domain.workflow import Actor
+from sanwang.services.context import now
+from sanwang.services.units import commission_of, subtree_ids
+from sanwang.store.tables import AuditEntry, Clue, ClueSubject, User
+
+SEE_ALL = (Role.ADMIN, Role.AUDITOR)
+SEE_REPORTER = (Role.INTAKE_CLERK, Role.LEADER, Role.CASE_MANAGER)
+
+
+def visible_unit_ids(session: Session, actor: Actor) -> list[int] | None:
+    """Units whose clues the actor may see; None means all."""
+    if actor.has(*SEE_ALL):
+        return None
+    return subtree_ids(session, commission_of(session, actor.unit_id))
+
+
+def restrict_clues(session: Session, actor: Actor, query: Select[Any]) -> Select[Any]:
+    """Apply visibility and recusal to a query over ``Clue``."""
+    units = visible_unit_ids(session, actor)
+    if units is not None:
+        query = query.where(Clue.unit_id.in_(units))
+    own_id = session.scalar(select(User.id_number).where(User.id == actor.user_id))
+    if own_id:
+        query = query.where(~exists().where(ClueSubject.clue_id == Clue.id, ClueSubject.id_number == own_id))
+    return query
+
+
+def check_clue(session: Session, actor: Actor, clue: Clue) -> None:
+    """Refuse access to one clue outside the actor's view or under recusal."""
+    visible = session.scalar(restrict_clues(session, actor, select(Clue.id).where(Clue.id == clue.id)))
+    if visible is None:
+        raise AccessDenied(
+            f"无权查看线索 {clue.number}（不在本单位管辖范围内或须回避）",
+            f"no access to clue {clue.number} (outside your jurisdiction, or you must recuse)",
+        )
+
+
+def may_see_reporter(actor: Actor) -> bool:
+    return actor.has(*SEE_REPORTER)
+
+
+def audit(
+    session: Session,
+    actor: Actor | None,
+    action: str,
+    entity_kind: str,
+    entity_id: int | None,
+    purpose: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Leave an attributable trace of a read, export or print (留痕)."""
+    session.execute(
+        insert(AuditEntry).values(
+            at=now(),
+            actor_id=actor.user_id if actor else None,
+            action=action,
+            entity_kind=entity_kind,
+            entity_id=entity_id,
+            purpose=purpose,
+            data=data,
+        )
+    )
+
+
+def mask(text: str | None, keep_head: int = 1, keep_tail: int = 0) -> str | None:
+    """Mask a protected value for display: 张** / 5306********1234."""
+    if not text:
+        return text
+    if len(text) <= keep_head + keep_tail:
+        return "*" * len(text)
+    tail = text[-keep_tail:] if keep_tail else ""
+    return text[:keep_head] + "*" * (len(text) - keep_head - keep_tail) + tail

@@ -1,0 +1,109 @@
+"""The transactional store (台账库): engine set-up for SQLite (WAL) and PostgreSQL, sessions, migrations.
+
+Every write runs in one transaction; on SQLite it starts with ``BEGIN IMMEDIATE`` so that concurrent writers
+queue on the lock instead of failing half-way, while WAL lets readers go on.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from sanwang.domain.errors import SanwangError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def home() -> Path:
+    """The data folder (数据目录): ``$SANWANG_HOME``, default ``./var``."""
+    return Path(os.environ.get("SANWANG_HOME", "./var"))
+
+
+def database_url() -> str:
+    """``$SANWANG_DATABASE_URL``, or the embedded SQLite file under the data folder."""
+    url = os.environ.get("SANWANG_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{(home() / 'sanwang.db').resolve()}"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # Autocommit at the driver level: SQLAlchemy's "begin" hook below issues the real BEGIN.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Store:
+    """One ledger database. ``Store()`` opens the configured one; ``Store(url)`` a given one."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or database_url()
+        self.engine = make_engine(self.url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: committed when the block ends, rolled back whole on any error."""
+        with self._sessions() as s, s.begin():
+            yield s
+
+    def upgrade(self) -> str:
+        """Create or upgrade the schema to the newest migration (safe to run twice). Returns the revision."""
+        from alembic import command
+        from alembic.config import Config
+        from alembic.runtime.migration import MigrationContext
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+        with self.engine.connect() as conn:
+            rev = MigrationContext.configure(conn).get_current_revision()
+        return rev or ""
+
+    def check_ready(self) -> None:
+        """Refuse to work on a database that was never initialised."""
+        from sqlalchemy import inspect
+
+        if not inspect(self.engine).has_table("clues"):
+            raise SanwangError(
+                "数据库尚未初始化，请先运行 sanwang init",
+                "the database is not initialised; run `sanwang init` first",
+            )
+
+    def dispose(self) -> None:
+        self.engine.dispose()

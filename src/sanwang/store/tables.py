@@ -1,0 +1,377 @@
+"""The ledger's tables (台账数据表). One schema for SQLite and PostgreSQL; changes go through Alembic.
+
+Reporter identity lives in its own table so that it can be protected (and encrypted) separately from the
+clue; events are append-only (triggers refuse UPDATE and DELETE on them, see migrations).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Unit(Base):
+    """A unit (单位) in the region tree; ``path`` is the materialised chain of ids for subtree queries."""
+
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    region_code: Mapped[str] = mapped_column(String(6))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    path: Mapped[str] = mapped_column(String(400), index=True)
+
+
+class User(Base):
+    """A user (经办人/承办人) of one unit. ``roles`` is a comma-separated list of Role values."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    roles: Mapped[str] = mapped_column(String(200))
+    id_number: Mapped[str | None] = mapped_column(String(18))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ClueCounter(Base):
+    """Gap-free clue sequence per registering unit and year (线索编号计数器)."""
+
+    __tablename__ = "clue_counters"
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Clue(Base):
+    """A problem clue (问题线索). ``summary`` is the original text, verbatim, never rewritten."""
+
+    __tablename__ = "clues"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(2))
+    external_ref: Mapped[str | None] = mapped_column(String(120))
+    received: Mapped[date] = mapped_column(Date)
+    registered_at: Mapped[datetime] = mapped_column(DateTime)
+    real_name: Mapped[bool] = mapped_column(Boolean)
+    summary: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20))
+    disposal: Mapped[str | None] = mapped_column(String(20))
+    handling_mode: Mapped[str | None] = mapped_column(String(10))
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    proposal: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    endorsements: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    gang_related: Mapped[bool] = mapped_column(Boolean, default=False)
+    umbrella_suspected: Mapped[bool] = mapped_column(Boolean, default=False)
+    flags: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("clues.id"))
+    transferred_to_id: Mapped[int | None] = mapped_column(ForeignKey("clues.id"))
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    gang_case_id: Mapped[int | None] = mapped_column(ForeignKey("gang_cases.id"))
+    review_round: Mapped[int] = mapped_column(Integer, default=0)
+    disposed_on: Mapped[date | None] = mapped_column(Date)
+    concluded_on: Mapped[date | None] = mapped_column(Date)
+    archived_on: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (
+        UniqueConstraint("unit_id", "year", "seq", name="uq_clues_unit_year_seq"),
+        UniqueConstraint("unit_id", "external_ref", name="uq_clues_unit_external_ref"),
+        # Covering index for the statistics: period scans read no table rows.
+        Index("ix_clues_received_stats", "received", "unit_id", "channel", "state", "disposal", "outcome"),
+        Index("ix_clues_state", "state"),
+    )
+
+
+class ClueReporter(Base):
+    """The reporter (反映人) of a real-name clue: the most protected record of the system."""
+
+    __tablename__ = "clue_reporters"
+    clue_id: Mapped[int] = mapped_column(ForeignKey("clues.id"), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(80))
+    id_number: Mapped[str | None] = mapped_column(String(18))
+    phone: Mapped[str | None] = mapped_column(String(20))
+
+
+class ClueSubject(Base):
+    """A person a clue is about (被反映人)."""
+
+    __tablename__ = "clue_subjects"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clue_id: Mapped[int] = mapped_column(ForeignKey("clues.id"), index=True)
+    ordinal: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(80), index=True)
+    unit_name: Mapped[str | None] = mapped_column(String(200))
+    position: Mapped[str | None] = mapped_column(String(120))
+    id_number: Mapped[str | None] = mapped_column(String(18), index=True)
+    rank: Mapped[str | None] = mapped_column(String(20))
+
+
+class ClueLink(Base):
+    """A link between clues (重复件 duplicate / 同案 related); links are added, never removed."""
+
+    __tablename__ = "clue_links"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clue_id: Mapped[int] = mapped_column(ForeignKey("clues.id"), index=True)
+    other_id: Mapped[int] = mapped_column(ForeignKey("clues.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    created_on: Mapped[date] = mapped_column(Date)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Deadline(Base):
+    """A computed deadline (期限) on a clue, case, transfer, detention or recommendation."""
+
+    __tablename__ = "deadlines"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_kind: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    rule: Mapped[str] = mapped_column(String(40))
+    trigger_on: Mapped[date] = mapped_column(Date)
+    due: Mapped[date] = mapped_column(Date)
+    warn_from: Mapped[date] = mapped_column(Date)
+    extensions: Mapped[int] = mapped_column(Integer, default=0)
+    met_on: Mapped[date | None] = mapped_column(Date)
+    reminded_on: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (
+        Index("ix_deadlines_entity", "entity_kind", "entity_id"),
+        # The overdue list reads only open deadlines in due order.
+        Index(
+            "ix_deadlines_open_due",
+            "due",
+            postgresql_where=text("met_on IS NULL"),
+            sqlite_where=text("met_on IS NULL"),
+        ),
+    )
+
+
+class Event(Base):
+    """An append-only history entry (操作记录): who did what, when, why. Never updated or deleted."""
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_kind: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    day: Mapped[date] = mapped_column(Date)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_events_entity", "entity_kind", "entity_id", "id"),)
+
+
+class Mark(Base):
+    """A supervision mark (督办标记): 提级办理, 直查直办, 重点督办, 挂牌督办, 领导包案, 指定管辖."""
+
+    __tablename__ = "marks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_kind: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    set_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    set_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    target_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    cleared_on: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (Index("ix_marks_entity", "entity_kind", "entity_id"),)
+
+
+class Instruction(Base):
+    """A leader's written instruction (领导批示) with required actions and a due date."""
+
+    __tablename__ = "instructions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_kind: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    leader_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    given_on: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+    actions: Mapped[list[Any]] = mapped_column(JSON)
+    due: Mapped[date | None] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date)
+
+
+class GangCase(Base):
+    """A gang case from the police (涉黑涉恶案件), carrying the three tracks of 一案三查."""
+
+    __tablename__ = "gang_cases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    police_number: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    region_code: Mapped[str] = mapped_column(String(6))
+    sectors: Mapped[list[Any]] = mapped_column(JSON)
+    stage: Mapped[str] = mapped_column(String(10))
+    filed_on: Mapped[date] = mapped_column(Date)
+    notified_on: Mapped[date] = mapped_column(Date)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    police_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    cleared_on: Mapped[date | None] = mapped_column(Date)
+    umbrella_in_step: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class GangMember(Base):
+    """A gang member (涉黑涉恶成员) and role (组织者/领导者, 骨干, 一般参加者)."""
+
+    __tablename__ = "gang_members"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gang_case_id: Mapped[int] = mapped_column(ForeignKey("gang_cases.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    id_number: Mapped[str | None] = mapped_column(String(18))
+    role: Mapped[str] = mapped_column(String(20))
+
+
+class CaseTrack(Base):
+    """One of the three tracks of 一案三查 (gang crime / 保护伞 / 主体责任与监管责任)."""
+
+    __tablename__ = "case_tracks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gang_case_id: Mapped[int] = mapped_column(ForeignKey("gang_cases.id"), index=True)
+    track: Mapped[int] = mapped_column(Integer)
+    owner_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    conclusion: Mapped[str | None] = mapped_column(String(30))
+    finding: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    endorsements: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    concluded_on: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (UniqueConstraint("gang_case_id", "track", name="uq_case_tracks_case_track"),)
+
+
+class Transfer(Base):
+    """A clue transfer between police and commission (线索双向移送), with acknowledgement."""
+
+    __tablename__ = "transfers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    direction: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[str] = mapped_column(String(30))
+    gang_case_id: Mapped[int | None] = mapped_column(ForeignKey("gang_cases.id"))
+    clue_id: Mapped[int | None] = mapped_column(ForeignKey("clues.id"))
+    from_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    to_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    trigger_on: Mapped[date] = mapped_column(Date)
+    sent_on: Mapped[date] = mapped_column(Date)
+    due: Mapped[date] = mapped_column(Date)
+    content: Mapped[str] = mapped_column(Text)
+    acknowledged_on: Mapped[date | None] = mapped_column(Date)
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class DisciplineCase(Base):
+    """A discipline case (立案审查调查) against one person."""
+
+    __tablename__ = "discipline_cases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    clue_id: Mapped[int | None] = mapped_column(ForeignKey("clues.id"))
+    gang_case_id: Mapped[int | None] = mapped_column(ForeignKey("gang_cases.id"))
+    subject_name: Mapped[str] = mapped_column(String(80))
+    subject_id_number: Mapped[str | None] = mapped_column(String(18))
+    subject_position: Mapped[str | None] = mapped_column(String(120))
+    subject_rank: Mapped[str | None] = mapped_column(String(20))
+    umbrella: Mapped[bool] = mapped_column(Boolean, default=False)
+    opened_on: Mapped[date] = mapped_column(Date)
+    approved_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    team: Mapped[list[Any]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(20))
+    concluded_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Detention(Base):
+    """留置 (detention): at most 3 months, extendable once by 3 months, approved one level up."""
+
+    __tablename__ = "detentions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("discipline_cases.id"), index=True)
+    started_on: Mapped[date] = mapped_column(Date)
+    due: Mapped[date] = mapped_column(Date)
+    extensions: Mapped[int] = mapped_column(Integer, default=0)
+    approved_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    family_notified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    notify_waiver: Mapped[str | None] = mapped_column(Text)
+    released_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Outcome(Base):
+    """A case outcome (处理结果): sanction, organisational measure, accountability or prosecution."""
+
+    __tablename__ = "outcomes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("discipline_cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(40))
+    form: Mapped[int | None] = mapped_column(Integer)
+    decided_on: Mapped[date] = mapped_column(Date)
+    decided_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class Recommendation(Base):
+    """A supervision recommendation (监察建议) to a unit, with follow-up (以案促改)."""
+
+    __tablename__ = "recommendations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("discipline_cases.id"), index=True)
+    to_unit: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    issued_on: Mapped[date] = mapped_column(Date)
+    due: Mapped[date] = mapped_column(Date)
+    followed_up_on: Mapped[date | None] = mapped_column(Date)
+    result: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEntry(Base):
+    """An attributable read, export or print (访问留痕): who, what, when, why."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(20))
+    entity_kind: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    purpose: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)

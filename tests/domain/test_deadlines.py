@@ -1,0 +1,240 @@
+"""Deadline rules as data: the shipped defaults, period parsing, due dates, warnings and extensions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError as PydanticValidationError
+
+from sanwang.domain.calendar import WorkingDayCalendar, load_calendar
+from sanwang.domain.deadlines import (
+    DeadlineRule,
+    DeadlineRules,
+    Period,
+    deadline_rules,
+    due_date,
+    extended_due,
+    parse_period,
+    warn_from,
+)
+from sanwang.domain.errors import TransitionRefused, ValidationError
+
+# DOMAIN.md §5: name → (amount, unit, trigger, extension or None)
+EXPECTED = {
+    "disposal_opinion": (1, "months", "clue_registered", None),
+    "inquiry_reply": (15, "working_days", "inquiry_sent", None),
+    "inquiry_conclusion": (1, "months", "inquiry_replied", None),
+    "verification": (15, "working_days", "verification_approved", (15, "working_days")),
+    "pass_on": (5, "working_days", "pass_on_decided", None),
+    "reporter_acceptance": (15, "working_days", "clue_registered", None),
+    "reporter_result": (15, "working_days", "clue_concluded", None),
+    "contact_12337": (30, "days", "clue_registered", None),
+    "police_notify": (5, "days", "gang_case_filed", None),
+    "police_transfer_umbrella": (10, "days", "gang_case_filed", None),
+    "commission_transfer_gang": (3, "working_days", "gang_clue_found", None),
+    "detention": (3, "months", "detention_started", (3, "months")),
+    "review_application": (1, "months", "decision_served", None),
+    "review_decision": (1, "months", "review_applied", None),
+    "recheck_decision": (2, "months", "recheck_applied", None),
+    "recommendation_followup": (1, "months", "recommendation_issued", None),
+}
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[DeadlineRules, WorkingDayCalendar]]:
+    """The shipped rules and calendar, with SANWANG_HOME on an empty folder so no office file leaks in."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SANWANG_HOME", str(tmp_path_factory.mktemp("home")))
+        deadline_rules.cache_clear()
+        yield deadline_rules(), load_calendar()
+    deadline_rules.cache_clear()
+
+
+@pytest.fixture
+def rules(shipped: tuple[DeadlineRules, WorkingDayCalendar]) -> DeadlineRules:
+    return shipped[0]
+
+
+@pytest.fixture
+def cal(shipped: tuple[DeadlineRules, WorkingDayCalendar]) -> WorkingDayCalendar:
+    return shipped[1]
+
+
+def rule(**overrides: object) -> DeadlineRule:
+    fields: dict[str, object] = {"name": "r", "zh": "规则", "trigger": "t", "period": "5 working days"}
+    return DeadlineRule.model_validate({**fields, **overrides})
+
+
+# -- the shipped rules ---------------------------------------------------------------------------------------
+
+
+def test_shipped_rules_match_the_domain_table(rules: DeadlineRules) -> None:
+    assert set(rules.names) == set(EXPECTED)
+    for name, (amount, unit, trigger, extension) in EXPECTED.items():
+        r = rules.get(name)
+        assert (r.period.amount, r.period.unit, r.trigger) == (amount, unit, trigger), name
+        if extension is None:
+            assert not r.extendable and r.extension is None, name
+        else:
+            assert r.extendable and r.max_extensions == 1, name
+            assert r.extension is not None and (r.extension.amount, r.extension.unit) == extension, name
+
+
+def test_real_name_rules_carry_their_condition(rules: DeadlineRules) -> None:
+    assert rules.get("reporter_acceptance").condition == "real_name"
+    assert rules.get("reporter_result").condition == "real_name"
+    assert rules.get("contact_12337").condition == "real_name_12337"
+    assert rules.get("disposal_opinion").condition is None
+
+
+@pytest.mark.parametrize("trigger", [date(2004, 3, 1), date(2019, 12, 31), date(2020, 1, 23), date(2024, 9, 27)])
+def test_every_rule_computes(rules: DeadlineRules, cal: WorkingDayCalendar, trigger: date) -> None:
+    for r in rules.rules:
+        due = due_date(r, trigger, cal)
+        assert due > trigger and cal.is_working_day(due), r.name
+        warn = warn_from(r, due, cal, trigger)
+        assert trigger <= warn <= due, r.name
+        if r.extendable:
+            assert extended_due(r, due, cal) > due, r.name
+
+
+def test_unknown_rule_lists_the_known_ones(rules: DeadlineRules) -> None:
+    with pytest.raises(ValidationError) as exc:
+        rules.get("no_such_rule")
+    assert "no_such_rule" in exc.value.en and "no_such_rule" in exc.value.zh
+    assert "disposal_opinion" in exc.value.en and "detention" in exc.value.zh
+    assert exc.value.field == "rule"
+
+
+def test_triggered_by(rules: DeadlineRules) -> None:
+    names = {r.name for r in rules.triggered_by("clue_registered")}
+    assert names == {"disposal_opinion", "reporter_acceptance", "contact_12337"}
+
+
+# -- due dates -----------------------------------------------------------------------------------------------
+
+
+def test_due_dates_follow_the_counting_rules(rules: DeadlineRules, cal: WorkingDayCalendar) -> None:
+    # registered on the last day of 2019: one month is 31 January 2020, inside the extended Spring Festival
+    assert due_date(rules.get("disposal_opinion"), date(2019, 12, 31), cal) == date(2020, 2, 3)
+    # detention from 30 November 2019: 29 February 2020 is a Saturday → Monday 2 March
+    assert due_date(rules.get("detention"), date(2019, 11, 30), cal) == date(2020, 3, 2)
+    # 5 calendar days from 27 September 2024 land on 2 October (holiday) → 8 October
+    assert due_date(rules.get("police_notify"), date(2024, 9, 27), cal) == date(2024, 10, 8)
+    # 3 working days from Friday 27 September 2024: Sun 29 (worked), Mon 30, then Tue 8 October
+    assert due_date(rules.get("commission_transfer_gang"), date(2024, 9, 27), cal) == date(2024, 10, 8)
+    # 21–23 January, then 3–7, 10–14, 17, 18 February (the festival runs 24 January – 2 February)
+    assert due_date(Period(amount=15, unit="working_days"), date(2020, 1, 20), cal) == date(2020, 2, 18)
+
+
+def test_warn_from(rules: DeadlineRules, cal: WorkingDayCalendar) -> None:
+    r = rules.get("inquiry_reply")  # warns 3 working days ahead
+    assert warn_from(r, date(2024, 10, 8), cal) == date(2024, 9, 27)  # 30 Sep, 29 Sep (worked), 27 Sep
+    # never before the trigger
+    assert warn_from(r, date(2024, 10, 8), cal, trigger=date(2024, 9, 30)) == date(2024, 9, 30)
+    assert warn_from(rule(warn_working_days=0), date(2024, 10, 8), cal) == date(2024, 10, 8)
+
+
+def test_extensions(rules: DeadlineRules, cal: WorkingDayCalendar) -> None:
+    detention = rules.get("detention")
+    due = due_date(detention, date(2023, 11, 30), cal)
+    assert due == date(2024, 2, 29)
+    assert extended_due(detention, due, cal) == date(2024, 5, 29)
+    with pytest.raises(TransitionRefused, match="at most 1"):
+        extended_due(detention, due, cal, times=2)
+    with pytest.raises(TransitionRefused, match="cannot be extended"):
+        extended_due(rules.get("inquiry_reply"), due, cal)
+    verification = rules.get("verification")
+    assert extended_due(verification, date(2020, 1, 20), cal) == date(2020, 2, 18)
+
+
+# -- periods -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "unit"),
+    [
+        ("15 working days", 15, "working_days"),
+        ("15wd", 15, "working_days"),
+        ("15 WD", 15, "working_days"),
+        ("1 working day", 1, "working_days"),
+        ("15个工作日", 15, "working_days"),
+        ("十五个工作日", 15, "working_days"),
+        ("30d", 30, "days"),
+        ("30 days", 30, "days"),
+        ("30日", 30, "days"),
+        ("30天", 30, "days"),
+        ("三十日", 30, "days"),
+        ("1m", 1, "months"),
+        ("1 Month", 1, "months"),
+        ("3个月", 3, "months"),
+        ("两个月", 2, "months"),
+        ("二十一天", 21, "days"),
+    ],
+)
+def test_parse_period(text: str, amount: int, unit: str) -> None:
+    p = parse_period(text)
+    assert (p.amount, p.unit) == (amount, unit)
+
+
+@pytest.mark.parametrize("text", ["", "15", "0d", "-3d", "1.5m", "15 weeks", "wd", "十十日", "百日"])
+def test_parse_period_refuses(text: str) -> None:
+    with pytest.raises(ValidationError) as exc:
+        parse_period(text)
+    assert exc.value.field == "period"
+
+
+def test_period_str() -> None:
+    assert str(parse_period("1m")) == "1 month"
+    assert str(parse_period("15wd")) == "15 working days"
+
+
+def test_rule_consistency_is_checked() -> None:
+    assert rule(period="3个月").period == Period(amount=3, unit="months")
+    with pytest.raises(PydanticValidationError, match="extension period"):
+        rule(extendable=True)
+    with pytest.raises(PydanticValidationError, match="only allowed when extendable"):
+        rule(extension="5wd")
+    with pytest.raises(PydanticValidationError, match="cannot read the period"):
+        rule(period="soon")
+    with pytest.raises(PydanticValidationError):
+        rule(on_overdue=["shout"])
+    with pytest.raises(PydanticValidationError, match="appears twice"):
+        DeadlineRules(rules=[rule(), rule()])
+
+
+# -- office override -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def office_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    (tmp_path / "config").mkdir()
+    monkeypatch.setenv("SANWANG_HOME", str(tmp_path))
+    deadline_rules.cache_clear()
+    yield tmp_path / "config"
+    deadline_rules.cache_clear()
+
+
+def test_office_override(office_config: Path) -> None:
+    (office_config / "deadlines.yaml").write_text(
+        "rules:\n"
+        "  - {name: verification, zh: 初核, trigger: verification_approved, period: 30个工作日,\n"
+        "     extendable: true, max_extensions: 2, extension: 30wd, on_overdue: [escalate]}\n",
+        encoding="utf-8",
+    )
+    r = deadline_rules().get("verification")
+    assert r.period == Period(amount=30, unit="working_days") and r.max_extensions == 2
+    assert deadline_rules().names == ["verification"]
+
+
+def test_bad_office_file_names_the_field(office_config: Path) -> None:
+    (office_config / "deadlines.yaml").write_text(
+        "rules:\n  - {name: x, zh: 某, trigger: t, period: {amount: 0, unit: days}}\n", encoding="utf-8"
+    )
+    with pytest.raises(ValidationError) as exc:
+        deadline_rules()
+    assert exc.value.field == "rules.0.period.amount"
+    assert "config/deadlines.yaml" in exc.value.en
