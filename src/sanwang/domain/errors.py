@@ -34,9 +34,7 @@ class ValidationError(SanwangError):
     def __init__(self, zh: str, en: str, *, field: str | None = None, line: int | None = None) -> None:
         self.field = field
         self.line = line
-        where_zh = "".join(
-            [f"第{line}行" if line is not None else "", f"字段「{field}」" if field else ""]
-        )
+        where_zh = "".join([f"第{line}行" if line is not None else "", f"字段「{field}」" if field else ""])
         where_en = ", ".join(
             [p for p in (f"line {line}" if line is not None else "", f"field {field}" if field else "") if p]
         )

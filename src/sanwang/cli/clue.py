@@ -1,0 +1,323 @@
+"""``sanwang clue``: register, import, list, show, and every workflow step on a clue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from sanwang.cli.common import AS_USER, JSON, ON, day, emit, kv, out, table, unit_of_work, username
+from sanwang.domain.workflow import ACTION_ZH
+
+app = typer.Typer(no_args_is_help=True)
+
+LIST_COLUMNS = [
+    ("number", "线索编号"),
+    ("state_zh", "状态"),
+    ("channel", "来源渠道"),
+    ("received", "收到日期"),
+    ("due", "最近期限"),
+    ("disposal", "处置方式"),
+    ("outcome", "办结方式"),
+]
+
+
+@app.command("import")
+def import_(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV / XLSX / JSONL 台账文件 / ledger file"),
+    unit: str | None = typer.Option(None, "--unit", help="登记单位代码 / registering unit (default: your commission)"),
+    as_user: str | None = AS_USER,
+    as_json: bool = JSON,
+) -> None:
+    """导入线索台账（整批校验，有错全拒） / import a clue ledger: all or nothing, idempotent."""
+    from sanwang.services.imports import import_clues
+
+    with unit_of_work(as_user) as (s, actor):
+        result = import_clues(s, actor=actor, path=file, unit_code=unit)
+    emit(
+        result,
+        as_json,
+        lambda r: out.print(
+            f"导入 {r['imported']} 条，重复 {r['duplicates']} 条 / imported {r['imported']}, "
+            f"duplicates {r['duplicates']}"
+        ),
+    )
+
+
+@app.command("register")
+def register(
+    channel: str = typer.Option(..., "--channel", help="来源渠道 / channel (name or code)"),
+    received: str = typer.Option(..., "--received", help="收到日期 / date received"),
+    summary: str = typer.Option(..., "--summary", help="问题摘要（原文） / the text, verbatim"),
+    subject: list[str] = typer.Option(
+        [], "--subject", help="被反映人：姓名[,单位[,职务]] / subject: name[,unit[,position]]"
+    ),
+    reporter: str | None = typer.Option(None, "--reporter", help="反映人姓名（实名） / reporter name (real-name)"),
+    reporter_id: str | None = typer.Option(None, "--reporter-id", help="反映人身份证号 / reporter ID number"),
+    reporter_phone: str | None = typer.Option(None, "--reporter-phone", help="反映人电话 / reporter phone"),
+    external_ref: str | None = typer.Option(None, "--external-ref", help="外部编号 / sender's reference"),
+    unit: str | None = typer.Option(None, "--unit", help="登记单位代码 / registering unit"),
+    as_user: str | None = AS_USER,
+    as_json: bool = JSON,
+) -> None:
+    """登记一条线索 / register one clue."""
+    from sanwang.services.imports import register_one
+
+    with unit_of_work(as_user) as (s, actor):
+        number = register_one(
+            s,
+            actor=actor,
+            unit_code=unit,
+            fields={
+                "外部编号": external_ref or "",
+                "来源渠道": channel,
+                "收到日期": received,
+                "实名": "是" if reporter else "否",
+                "反映人姓名": reporter or "",
+                "反映人身份证号": reporter_id or "",
+                "反映人电话": reporter_phone or "",
+                "被反映人姓名": "、".join(x.split(",")[0] for x in subject),
+                "被反映人单位": "、".join((x.split(",") + ["", ""])[1] for x in subject),
+                "被反映人职务": "、".join((x.split(",") + ["", "", ""])[2] for x in subject),
+                "被反映人身份证号": "",
+                "问题摘要": summary,
+            },
+        )
+    emit({"number": number}, as_json, lambda d: out.print(f"已登记 / registered: {d['number']}"))
+
+
+@app.command("list")
+def list_(
+    overdue: bool = typer.Option(False, "--overdue", help="只列超期线索 / only clues past a deadline"),
+    state: str | None = typer.Option(None, "--state", help="按状态筛选 / filter by state"),
+    as_of: str | None = typer.Option(None, "--as-of", help="以该日计算超期 / overdue as of this date"),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="最多列出条数 / at most this many"),
+    as_user: str | None = AS_USER,
+    as_json: bool = JSON,
+) -> None:
+    """线索台账 / list clues you may see."""
+    from sanwang.services.clues import list_clues
+
+    with unit_of_work(as_user) as (s, actor):
+        rows = list_clues(s, actor=actor, overdue=overdue, state=state, as_of=day(as_of, "--as-of"), limit=limit)
+    title = "超期线索 / overdue clues" if overdue else "线索台账 / clues"
+    emit(rows, as_json, lambda r: table(f"{title}（{len(r)}）", LIST_COLUMNS, r))
+
+
+@app.command("show")
+def show(
+    number: str = typer.Argument(..., help="线索编号 / clue number"),
+    reveal_reporter: bool = typer.Option(False, "--reveal-reporter", help="显示反映人身份（留痕） / show the reporter"),
+    purpose: str | None = typer.Option(None, "--purpose", help="查阅用途 / why you read it (recorded)"),
+    as_user: str | None = AS_USER,
+    as_json: bool = JSON,
+) -> None:
+    """查看线索详情与全部操作记录 / show a clue with its whole history."""
+    from sanwang.services.clues import show_clue
+
+    with unit_of_work(as_user) as (s, actor):
+        data = show_clue(s, actor=actor, number=number, reveal_reporter=reveal_reporter, purpose=purpose)
+    emit(data, as_json, _render_clue)
+
+
+def _render_clue(d: dict[str, Any]) -> None:
+    head = {k: d[k] for k in ("number", "state_zh", "channel", "received", "unit_name", "disposal", "outcome", "due")}
+    head["subjects"] = "、".join(f"{x['name']}（{x['unit'] or ''}{x['position'] or ''}）" for x in d["subjects"])
+    head["reporter"] = d["reporter"]["name"] if d["reporter"] else "匿名"
+    kv(f"线索 {d['number']}", head)
+    out.print(d["summary"])
+    table("期限 / deadlines", [("rule", "规则"), ("due", "到期"), ("met_on", "完成")], d["deadlines"])
+    table(
+        "操作记录 / history",
+        [("day", "日期"), ("action", "操作"), ("actor_name", "操作人"), ("to_state", "状态"), ("reason", "理由")],
+        d["history"],
+    )
+
+
+def _action(name: str, params: dict[str, Any], number: str, as_user: str | None, on: str | None, as_json: bool) -> None:
+    from sanwang.services.clues import act, summary_row
+
+    with unit_of_work(as_user) as (s, actor):
+        clue = act(s, actor=actor, number=number, action=name, on=day(on), args={k: v for k, v in params.items() if v})
+        data = summary_row(clue, None)
+    data.pop("due")
+    emit(
+        data, as_json, lambda d: out.print(f"{ACTION_ZH[name]}：{d['number']} → {d['state_zh']} ({username(as_user)})")
+    )
+
+
+NUMBER = typer.Argument(..., help="线索编号 / clue number")
+REASON = typer.Option(None, "--reason", help="理由 / reason")
+
+
+@app.command("assign")
+def assign(
+    number: str = NUMBER,
+    handler: str = typer.Option(..., "--handler", help="承办人登录名"),
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """分办给承办人 / assign a handler."""
+    _action("assign", {"handler": handler}, number, as_user, on, as_json)
+
+
+@app.command("propose")
+def propose(
+    number: str = NUMBER,
+    method: str = typer.Option(..., "--method", help="处置方式，如 初步核实"),
+    target: str | None = typer.Option(None, "--target", help="接收单位（转办/交办/移送）"),
+    reason: str | None = REASON,
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """提出处置建议 / propose a disposal method."""
+    _action("propose", {"method": method, "target": target, "reason": reason}, number, as_user, on, as_json)
+
+
+@app.command("approve")
+def approve(
+    number: str = NUMBER,
+    reason: str | None = REASON,
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """领导审批处置建议 / a leader approves the proposed disposal."""
+    _action("approve", {"reason": reason}, number, as_user, on, as_json)
+
+
+@app.command("reject")
+def reject(
+    number: str = NUMBER,
+    reason: str = typer.Option(..., "--reason"),
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """退回处置建议 / a leader rejects the proposal."""
+    _action("reject", {"reason": reason}, number, as_user, on, as_json)
+
+
+@app.command("reply")
+def reply(
+    number: str = NUMBER,
+    reason: str | None = REASON,
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """登记谈话或函询回复 / record the talk or the inquiry reply."""
+    _action("record_reply", {"reason": reason}, number, as_user, on, as_json)
+
+
+@app.command("resume")
+def resume(
+    number: str = NUMBER,
+    reason: str = typer.Option(..., "--reason"),
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """启用暂存待查线索 / resume a clue on hold."""
+    _action("resume", {"reason": reason}, number, as_user, on, as_json)
+
+
+@app.command("endorse")
+def endorse(
+    number: str = NUMBER,
+    text: str = typer.Option(..., "--text", help="背书意见"),
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """查否背书（承办人或审批领导签署） / sign the not-substantiated endorsement."""
+    _action("endorse", {"reason": text}, number, as_user, on, as_json)
+
+
+@app.command("conclude")
+def conclude(
+    number: str = NUMBER,
+    result: str = typer.Option(..., "--result", help="澄清/查实/查否/予以了结/立案审查调查"),
+    reason: str | None = REASON,
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """办结 / conclude the handling."""
+    _action("conclude", {"result": result, "reason": reason}, number, as_user, on, as_json)
+
+
+@app.command("feedback")
+def feedback(
+    number: str = NUMBER,
+    kind: str = typer.Option(..., "--kind", help="accepted（受理告知）或 result（结果反馈）"),
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """向实名反映人反馈 / tell the real-name reporter."""
+    _action("feedback", {"kind": kind}, number, as_user, on, as_json)
+
+
+@app.command("archive")
+def archive(number: str = NUMBER, as_user: str | None = AS_USER, on: str | None = ON, as_json: bool = JSON) -> None:
+    """归档 / archive a concluded clue."""
+    _action("archive", {}, number, as_user, on, as_json)
+
+
+@app.command("reopen")
+def reopen(
+    number: str = NUMBER,
+    reason: str = typer.Option(..., "--reason"),
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """复查：重新打开已办结线索（原结论保留在记录中） / reopen for re-examination."""
+    _action("reopen", {"reason": reason}, number, as_user, on, as_json)
+
+
+@app.command("duplicate")
+def duplicate(
+    number: str = NUMBER,
+    of: str = typer.Option(..., "--of", help="与之重复的线索编号"),
+    reason: str | None = REASON,
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """标记为重复件（链接，不删除） / mark as a duplicate of another clue."""
+    _action("mark_duplicate", {"of": of, "reason": reason}, number, as_user, on, as_json)
+
+
+@app.command("extend")
+def extend(
+    number: str = NUMBER,
+    rule: str = typer.Option("verification", "--rule"),
+    reason: str = typer.Option(..., "--reason"),
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """经批准延长期限（如初核） / extend a deadline, with a leader's approval."""
+    from sanwang.domain.errors import TransitionRefused
+    from sanwang.domain.roles import Role
+    from sanwang.services.clues import get_clue
+    from sanwang.services.context import business_day
+    from sanwang.services.deadlines import extend as extend_deadline
+    from sanwang.services.policy import check_clue
+
+    with unit_of_work(as_user) as (s, actor):
+        if not actor.has(Role.LEADER):
+            raise TransitionRefused("延长期限须经领导批准", "extending a deadline needs a leader")
+        clue = get_clue(s, number)
+        check_clue(s, actor, clue)
+        new_due = extend_deadline(s, "clue", clue.id, rule, actor=actor, on=business_day(day(on)), reason=reason)
+    emit(
+        {"number": number, "rule": rule, "due": new_due.isoformat()},
+        as_json,
+        lambda d: out.print(f"{d['number']} {d['rule']} 延至 / extended to {d['due']}"),
+    )

@@ -1,0 +1,89 @@
+"""What every command shares: the store, the acting user, JSON or table output, and bilingual errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from sanwang.domain.values import parse_date
+from sanwang.domain.workflow import Actor
+from sanwang.services.context import actor_for
+from sanwang.store.db import Store
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+AS_USER = typer.Option(None, "--as", help="以哪个用户身份操作 / act as this user (default $SANWANG_USER or admin)")
+JSON = typer.Option(False, "--json", help="输出 JSON / print one JSON document")
+ON = typer.Option(None, "--on", help="业务日期 YYYY-MM-DD (default today)")
+
+
+def username(given: str | None) -> str:
+    return given or os.environ.get("SANWANG_USER") or "admin"
+
+
+def open_store() -> Store:
+    store = Store()
+    store.check_ready()
+    return store
+
+
+@contextmanager
+def unit_of_work(user: str | None) -> Iterator[tuple[Session, Actor]]:
+    """One transaction as one acting user."""
+    store = open_store()
+    try:
+        with store.session() as s:
+            yield s, actor_for(s, username(user))
+    finally:
+        store.dispose()
+
+
+def day(text: str | None, field: str = "--on") -> date | None:
+    return parse_date(text, field=field) if text else None
+
+
+def default(o: Any) -> Any:
+    if isinstance(o, date):
+        return o.isoformat()
+    raise TypeError(type(o).__name__)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=default, indent=None) + "\n")
+
+
+def table(title: str, columns: Sequence[tuple[str, str]], rows: Sequence[dict[str, Any]]) -> None:
+    """A rich table of ``rows``; ``columns`` are (key, header) pairs."""
+    t = Table(title=title, show_lines=False)
+    for _, header in columns:
+        t.add_column(header)
+    for r in rows:
+        t.add_row(*("" if r.get(k) is None else str(r.get(k)) for k, _ in columns))
+    out.print(t)
+
+
+def emit(data: Any, as_json: bool, render: Callable[[Any], None]) -> None:
+    if as_json:
+        print_json(data)
+    else:
+        render(data)
+
+
+def kv(title: str, data: dict[str, Any]) -> None:
+    t = Table(title=title, show_header=False)
+    t.add_column("")
+    t.add_column("")
+    for k, v in data.items():
+        t.add_row(str(k), "" if v is None else str(v))
+    out.print(t)

@@ -1,0 +1,99 @@
+"""Entry point of the ``sanwang`` command: sub-commands are registered here; errors never show a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+import typer
+
+from sanwang.cli import clue as clue_cli
+from sanwang.cli import org as org_cli
+from sanwang.cli.common import JSON, emit, err, out, print_json
+from sanwang.domain.errors import SanwangError, ValidationError
+
+app = typer.Typer(
+    name="sanwang",
+    help="伞网 sanwang — 问题线索台账与流程、一案三查、统计 / clue ledger, workflow, 一案三查 and statistics.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(clue_cli.app, name="clue", help="问题线索 / problem clues")
+app.add_typer(org_cli.unit_app, name="unit", help="单位 / units")
+app.add_typer(org_cli.user_app, name="user", help="用户 / users")
+
+
+@app.command()
+def init(as_json: bool = JSON) -> None:
+    """创建或升级数据库（可重复运行） / create or upgrade the database; safe to run twice."""
+    from sanwang.services.setup import initialise
+
+    result = initialise()
+    emit(
+        result, as_json, lambda r: out.print(f"数据库已就绪 / database ready: {r['database']} (schema {r['revision']})")
+    )
+
+
+@app.command()
+def deadline(
+    from_: str = typer.Option(..., "--from", help="起算日期（当日不计入） / trigger date, not counted"),
+    working_days: int | None = typer.Option(None, "--working-days", min=1, help="N 个工作日 / N working days"),
+    days: int | None = typer.Option(None, "--days", min=1, help="N 日 / N calendar days"),
+    months: int | None = typer.Option(None, "--months", min=1, help="N 个月 / N months"),
+    rule: str | None = typer.Option(None, "--rule", help="按配置的期限规则 / a configured rule name"),
+    as_json: bool = JSON,
+) -> None:
+    """计算期限 / compute a due date with the working-day calendar."""
+    from sanwang.domain.calendar import default_calendar
+    from sanwang.domain.deadlines import Period, deadline_rules, due_date
+    from sanwang.domain.values import parse_date
+
+    start = parse_date(from_, field="--from")
+    given = [(n, u) for n, u in ((working_days, "working_days"), (days, "days"), (months, "months")) if n]
+    if rule and given or (not rule and len(given) != 1):
+        raise ValidationError(
+            "请只给出一种期限：--working-days、--days、--months 或 --rule 之一",
+            "give exactly one of --working-days, --days, --months or --rule",
+            field="period",
+        )
+    cal = default_calendar()
+    if rule:
+        r = deadline_rules().get(rule)
+        due = due_date(r, start, cal)
+        data: dict[str, Any] = {"due": due.isoformat(), "rule": r.name, "rule_zh": r.zh, "period": str(r.period)}
+    else:
+        amount, unit = given[0]
+        due = due_date(Period(amount=amount, unit=unit), start, cal)  # type: ignore[arg-type]
+        data = {"due": due.isoformat()}
+    emit(data, as_json, lambda d: out.print(d["due"]))
+
+
+def run() -> None:
+    """Console entry: bilingual messages on stderr and a non-zero exit instead of tracebacks."""
+    # Typer itself answers usage errors (exit 2) and --help; everything else arrives here.
+    try:
+        app()
+    except SanwangError as e:
+        _fail(e)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as e:  # noqa: BLE001 - the last line of defence: no traceback reaches a user
+        if os.environ.get("SANWANG_DEBUG"):
+            raise
+        err.print(f"内部错误 / internal error: {type(e).__name__}: {e}")
+        err.print("设置 SANWANG_DEBUG=1 可查看详细信息 / set SANWANG_DEBUG=1 for details")
+        sys.exit(1)
+
+
+def _fail(e: SanwangError) -> None:
+    if "--json" in sys.argv:
+        sys.stderr.write(json.dumps(e.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        err.print(str(e), markup=False)
+    sys.exit(2)
+
+
+__all__ = ["app", "print_json", "run"]

@@ -1,0 +1,242 @@
+"""Clue ledger import (线索台账导入): validate the whole file first, then register all of it or nothing.
+
+Re-importing adds nothing twice: ``外部编号`` (the sender's reference) is the import key per registering unit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sanwang.domain.calendar import default_calendar
+from sanwang.domain.errors import ImportRejected, LineProblem, SanwangError, ValidationError
+from sanwang.domain.idnumber import IdNumber
+from sanwang.domain.values import Phone, parse_date, parse_yes_no
+from sanwang.domain.vocab import channels
+from sanwang.domain.workflow import Actor
+from sanwang.services.clues import ClueDraft, SubjectDraft, register_clues
+from sanwang.services.context import today, unit_by_code
+from sanwang.services.units import commission_of
+from sanwang.store.tables import Clue, Unit
+
+HEADERS = (
+    "外部编号",
+    "来源渠道",
+    "收到日期",
+    "实名",
+    "反映人姓名",
+    "反映人身份证号",
+    "反映人电话",
+    "被反映人姓名",
+    "被反映人单位",
+    "被反映人职务",
+    "被反映人身份证号",
+    "问题摘要",
+)
+REQUIRED = ("外部编号", "来源渠道", "收到日期", "实名", "被反映人姓名", "问题摘要")
+HEADER_EN = {
+    "外部编号": "external reference",
+    "来源渠道": "channel",
+    "收到日期": "date received",
+    "实名": "real-name",
+    "反映人姓名": "reporter name",
+    "反映人身份证号": "reporter ID number",
+    "反映人电话": "reporter phone",
+    "被反映人姓名": "subject name",
+    "被反映人单位": "subject unit",
+    "被反映人职务": "subject position",
+    "被反映人身份证号": "subject ID number",
+    "问题摘要": "summary",
+}
+SPLIT = re.compile(r"[、;；]")
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.items: list[LineProblem] = []
+
+    def add(self, line: int, field: str, zh: str, en: str) -> None:
+        self.items.append(LineProblem(line, field, zh, en))
+
+    def from_error(self, line: int, field: str, e: SanwangError) -> None:
+        zh = getattr(e, "reason_zh", e.zh)
+        en = getattr(e, "reason_en", e.en)
+        self.add(line, field, zh, en)
+
+
+def _split(text: str) -> list[str]:
+    return [p.strip() for p in SPLIT.split(text)] if text.strip() else []
+
+
+def parse_row(line: int, row: dict[str, str], problems: _Problems, as_of: date) -> ClueDraft | None:
+    """One ledger row → a clue draft, adding every problem found (not only the first)."""
+    before = len(problems.items)
+    for h in REQUIRED:
+        if not row.get(h, "").strip():
+            problems.add(line, h, "必填项为空", f"required field ({HEADER_EN[h]}) is empty")
+    channel = None
+    if row.get("来源渠道", "").strip():
+        channel = channels().resolve(row["来源渠道"])
+        if channel is None:
+            problems.add(
+                line,
+                "来源渠道",
+                f"未知来源渠道「{row['来源渠道']}」",
+                f"unknown channel {row['来源渠道']!r}",
+            )
+    received = None
+    if row.get("收到日期", "").strip():
+        try:
+            received = parse_date(row["收到日期"], field="收到日期", line=line)
+            if received > as_of:
+                problems.add(line, "收到日期", "收到日期晚于今天", "the date received is in the future")
+                received = None
+            elif received.year not in default_calendar().known_years:
+                problems.add(
+                    line,
+                    "收到日期",
+                    f"{received.year} 年的节假日安排未配置，无法计算期限",
+                    f"the holiday notice for {received.year} is not configured; deadlines cannot be computed",
+                )
+                received = None
+        except ValidationError as e:
+            problems.from_error(line, "收到日期", e)
+    real_name = False
+    if row.get("实名", "").strip():
+        try:
+            real_name = parse_yes_no(row["实名"], field="实名", line=line)
+        except ValidationError as e:
+            problems.from_error(line, "实名", e)
+    rep_id = _checked_id(row.get("反映人身份证号", ""), "反映人身份证号", line, problems)
+    rep_phone = None
+    if row.get("反映人电话", "").strip():
+        try:
+            rep_phone = Phone.parse(row["反映人电话"], field="反映人电话", line=line).value
+        except ValidationError as e:
+            problems.from_error(line, "反映人电话", e)
+    rep_name = row.get("反映人姓名", "").strip() or None
+    if real_name and not (rep_name or rep_phone):
+        problems.add(line, "反映人姓名", "实名举报须填写反映人姓名或联系电话", "a real-name report needs the reporter")
+    names = _split(row.get("被反映人姓名", ""))
+    units = _split(row.get("被反映人单位", ""))
+    positions = _split(row.get("被反映人职务", ""))
+    ids_text = _split(row.get("被反映人身份证号", ""))
+    for field, values in (("被反映人单位", units), ("被反映人职务", positions), ("被反映人身份证号", ids_text)):
+        if len(values) > len(names):
+            problems.add(line, field, "比被反映人姓名多出项目", "has more entries than there are subject names")
+    ids = [_checked_id(t, "被反映人身份证号", line, problems) for t in ids_text]
+    if len(problems.items) > before or channel is None or received is None:
+        return None
+    subjects = tuple(
+        SubjectDraft(
+            name=n,
+            unit_name=units[i] if i < len(units) and units[i] else None,
+            position=positions[i] if i < len(positions) and positions[i] else None,
+            id_number=ids[i] if i < len(ids) else None,
+        )
+        for i, n in enumerate(names)
+    )
+    return ClueDraft(
+        channel=channel.code,
+        received=received,
+        real_name=real_name,
+        summary=row["问题摘要"],
+        subjects=subjects,
+        reporter_name=rep_name,
+        reporter_id_number=rep_id,
+        reporter_phone=rep_phone,
+        external_ref=row["外部编号"].strip(),
+    )
+
+
+def _checked_id(text: str, field: str, line: int, problems: _Problems) -> str | None:
+    if not text.strip():
+        return None
+    try:
+        return IdNumber.parse(text, field=field, line=line).value
+    except ValidationError as e:
+        problems.from_error(line, field, e)
+        return None
+
+
+def _target_unit(session: Session, actor: Actor, unit_code: str | None) -> Unit:
+    return unit_by_code(session, unit_code) if unit_code else commission_of(session, actor.unit_id)
+
+
+def validate(source: str, headers: list[str], rows: Iterable[tuple[int, dict[str, str]]]) -> list[ClueDraft]:
+    """Every row checked; one ImportRejected listing all problems if any row is bad."""
+    problems = _Problems()
+    missing = [h for h in REQUIRED if h not in headers]
+    for h in missing:
+        problems.add(1, h, "缺少必需的列", f"the required column ({HEADER_EN[h]}) is missing")
+    if missing:
+        raise ImportRejected(source, problems.items)
+    drafts: list[ClueDraft] = []
+    seen: dict[str, int] = {}
+    as_of = today()
+    for line, row in rows:
+        draft = parse_row(line, row, problems, as_of)
+        ref = row.get("外部编号", "").strip()
+        if ref in seen:
+            problems.add(line, "外部编号", f"与第{seen[ref]}行的外部编号重复", f"same reference as line {seen[ref]}")
+        elif ref:
+            seen[ref] = line
+        if draft is not None:
+            drafts.append(draft)
+    if problems.items:
+        raise ImportRejected(source, problems.items)
+    return drafts
+
+
+def import_clues(session: Session, *, actor: Actor, path: Path, unit_code: str | None = None) -> dict[str, Any]:
+    """Import a ledger file (导入台账) into a unit: all or nothing; clues already imported are skipped."""
+    from sanwang.services.ledgerio import read_rows
+
+    unit = _target_unit(session, actor, unit_code)
+    headers, rows = read_rows(path)
+    drafts = validate(path.name, headers, rows)
+    known = _known_refs(session, unit.id, [d.external_ref for d in drafts if d.external_ref])
+    fresh = [d for d in drafts if d.external_ref not in known]
+    numbers = register_clues(session, actor=actor, unit=unit, drafts=fresh)
+    return {
+        "imported": len(numbers),
+        "duplicates": len(drafts) - len(fresh),
+        "unit": unit.code,
+        "numbers": [n for _, n in numbers],
+    }
+
+
+def _known_refs(session: Session, unit_id: int, refs: list[str]) -> set[str]:
+    known: set[str] = set()
+    for i in range(0, len(refs), 900):  # stay under SQLite's bound-parameter limit
+        chunk = refs[i : i + 900]
+        known.update(
+            r
+            for r in session.scalars(
+                select(Clue.external_ref).where(Clue.unit_id == unit_id, Clue.external_ref.in_(chunk))
+            )
+            if r
+        )
+    return known
+
+
+def register_one(session: Session, *, actor: Actor, unit_code: str | None, fields: dict[str, str]) -> str:
+    """Register one clue from form fields, with the same checks as a ledger row."""
+    unit = _target_unit(session, actor, unit_code)
+    if not fields.get("外部编号"):
+        fields = {**fields, "外部编号": ""}
+    problems = _Problems()
+    relaxed = {**fields, "外部编号": fields["外部编号"] or "-"}
+    draft = parse_row(1, relaxed, problems, today())
+    if draft is None:
+        raise ImportRejected("表单 / form", problems.items)
+    if not fields["外部编号"]:
+        draft = ClueDraft(**{**draft.__dict__, "external_ref": None})
+    [(_, number)] = register_clues(session, actor=actor, unit=unit, drafts=[draft])
+    return number
