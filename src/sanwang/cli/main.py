@@ -11,7 +11,7 @@ import typer
 
 from sanwang.cli import clue as clue_cli
 from sanwang.cli import org as org_cli
-from sanwang.cli.common import JSON, emit, err, out, print_json
+from sanwang.cli.common import AS_USER, JSON, emit, err, out, print_json, unit_of_work
 from sanwang.domain.errors import SanwangError, ValidationError
 
 app = typer.Typer(
@@ -97,3 +97,25 @@ def _fail(e: SanwangError) -> None:
 
 
 __all__ = ["app", "print_json", "run"]
+
+
+ledger_app = typer.Typer(no_args_is_help=True)
+app.add_typer(ledger_app, name="ledger", help="台账导入导出 / ledger files")
+
+
+@ledger_app.command("export")
+def ledger_export(
+    file: str = typer.Argument(..., help="导出文件 .xlsx / .csv / .jsonl"),
+    reveal_reporter: bool = typer.Option(False, "--reveal-reporter", help="含反映人身份（留痕） / include reporters"),
+    purpose: str | None = typer.Option(None, "--purpose", help="导出用途 / why (recorded)"),
+    as_user: str | None = AS_USER,
+    as_json: bool = JSON,
+) -> None:
+    """导出线索台账（带导出人水印，留痕） / export the clue ledger, watermarked and audited."""
+    from pathlib import Path
+
+    from sanwang.services.exports import export_ledger
+
+    with unit_of_work(as_user) as (s, actor):
+        result = export_ledger(s, actor=actor, path=Path(file), reveal_reporter=reveal_reporter, purpose=purpose)
+    emit(result, as_json, lambda r: out.print(f"已导出 {r['rows']} 条到 / exported to {r['file']}"))

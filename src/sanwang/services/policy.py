@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar, Unpack
 
 from sqlalchemy import exists, insert, select
 from sqlalchemy.orm import Session
@@ -21,6 +21,8 @@ from sanwang.services.context import now
 from sanwang.services.units import commission_of, subtree_ids
 from sanwang.store.tables import AuditEntry, Clue, ClueSubject, User
 
+Q = TypeVar("Q", bound=Select[Unpack[tuple[Any, ...]]])
+
 SEE_ALL = (Role.ADMIN, Role.AUDITOR)
 SEE_REPORTER = (Role.INTAKE_CLERK, Role.LEADER, Role.CASE_MANAGER)
 
@@ -32,7 +34,7 @@ def visible_unit_ids(session: Session, actor: Actor) -> list[int] | None:
     return subtree_ids(session, commission_of(session, actor.unit_id))
 
 
-def restrict_clues(session: Session, actor: Actor, query: Select[Any]) -> Select[Any]:
+def restrict_clues(session: Session, actor: Actor, query: Q) -> Q:
     """Apply visibility and recusal to a query over ``Clue``."""
     units = visible_unit_ids(session, actor)
     if units is not None:
