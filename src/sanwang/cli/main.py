@@ -119,3 +119,53 @@ def ledger_export(
     with unit_of_work(as_user) as (s, actor):
         result = export_ledger(s, actor=actor, path=Path(file), reveal_reporter=reveal_reporter, purpose=purpose)
     emit(result, as_json, lambda r: out.print(f"已导出 {r['rows']} 条到 / exported to {r['file']}"))
+
+
+@app.command()
+def stats(
+    since: str | None = typer.Option(None, "--since", help="统计起始日 / period start"),
+    until: str | None = typer.Option(None, "--until", help="统计截止日（默认今天） / period end (default today)"),
+    unit: str | None = typer.Option(None, "--unit", help="单位代码（含下辖） / unit code, subtree included"),
+    baseline: str | None = typer.Option(None, "--baseline", help="基准日：比较变化 / compare with this date"),
+    list_: str | None = typer.Option(None, "--list", help="列出某项数据的明细 / list the records behind a figure"),
+    as_user: str | None = AS_USER,
+    as_json: bool = JSON,
+) -> None:
+    """统计数据：各项数字、较基准日变化、明细可追溯 / the figures leaders report, each traceable."""
+    from sanwang.cli.common import day, table
+    from sanwang.services.stats import ZH_RATES, drill, statistics
+
+    with unit_of_work(as_user) as (s, actor):
+        if list_:
+            rows = drill(
+                s, actor=actor, figure=list_, since=day(since, "--since"), until=day(until, "--until"), unit_code=unit
+            )
+            emit({"figure": list_, "records": rows}, as_json, lambda d: out.print("\n".join(d["records"])))
+            return
+        data = statistics(
+            s,
+            actor=actor,
+            since=day(since, "--since"),
+            until=day(until, "--until"),
+            unit_code=unit,
+            baseline=day(baseline, "--baseline"),
+        )
+
+    def render(d: dict[str, Any]) -> None:
+        rows = [{"name": k, **v} for k, v in d["figures"].items()]
+        cols = [("zh", "项目"), ("value", "数量"), ("unit", "单位"), ("name", "figure")]
+        if d["baseline"]:
+            cols[2:2] = [("baseline", f"基准日 {d['baseline']}"), ("change", "变化")]
+        table(f"统计 {d['since'] or '—'} 至 {d['until']}  {d['unit'] or ''}", cols, rows)
+        table(
+            "比率 / rates",
+            [("zh", "项目"), ("value", "值")],
+            [{"zh": ZH_RATES[k], "value": "—" if v is None else f"{v:.1%}"} for k, v in d["rates"].items()],
+        )
+        table(
+            "按来源渠道 / by channel",
+            [("k", "渠道"), ("n", "件")],
+            [{"k": k, "n": n} for k, n in d["by_channel"].items()],
+        )
+
+    emit(data, as_json, render)

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar, Unpack
+from typing import Any, TypeVar
 
 from sqlalchemy import exists, insert, select
 from sqlalchemy.orm import Session
@@ -21,7 +21,7 @@ from sanwang.services.context import now
 from sanwang.services.units import commission_of, subtree_ids
 from sanwang.store.tables import AuditEntry, Clue, ClueSubject, User
 
-Q = TypeVar("Q", bound=Select[Unpack[tuple[Any, ...]]])
+Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
 
 SEE_ALL = (Role.ADMIN, Role.AUDITOR)
 SEE_REPORTER = (Role.INTAKE_CLERK, Role.LEADER, Role.CASE_MANAGER)

@@ -1,0 +1,283 @@
+"""Statistics offices report (统计数据): every figure for a period and unit subtree, its change since a
+baseline date, and the list behind it.
+
+Each figure is defined once, as the query of the records it counts; the count and the drill-down list are
+both taken from that one query, so a figure always reproduces from the ledger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, distinct, exists, func, literal, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+
+from sanwang.domain.errors import ValidationError
+from sanwang.domain.vocab import channels, disposal_methods
+from sanwang.domain.workflow import Actor
+from sanwang.services.context import today, unit_by_code
+from sanwang.services.policy import visible_unit_ids
+from sanwang.services.units import subtree_ids
+from sanwang.store.tables import (
+    CaseTrack,
+    Clue,
+    Deadline,
+    Detention,
+    DisciplineCase,
+    GangCase,
+    Mark,
+    Outcome,
+    Transfer,
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reporting period (统计期间), both ends included, and the units counted (None = all)."""
+
+    since: date
+    until: date
+    units: Sequence[int] | None
+
+    def between(self, col: Any) -> ColumnElement[bool]:
+        return and_(col >= self.since, col <= self.until)
+
+    def within(self, col: Any) -> ColumnElement[bool]:
+        return col.in_(self.units) if self.units is not None else literal(True)
+
+
+Rows = Select[*tuple[Any, ...]]
+
+# A figure's query selects (key, label) of the records it counts: clue number, case number, ...
+Query = Callable[[Period], Rows]
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    zh: str
+    unit: str  # 件 / 人 / 起
+    query: Query
+
+
+def _clues(p: Period, *cond: Any) -> Rows:
+    return select(Clue.id, Clue.number).where(p.within(Clue.unit_id), *cond)
+
+
+def _cases(p: Period, *cond: Any) -> Rows:
+    return select(DisciplineCase.id, DisciplineCase.number).where(p.within(DisciplineCase.unit_id), *cond)
+
+
+def _cases_with_outcome(p: Period, kinds: tuple[str, ...], form: int | None = None) -> Rows:
+    cond = [Outcome.case_id == DisciplineCase.id, Outcome.kind.in_(kinds), p.between(Outcome.decided_on)]
+    if form is not None:
+        cond = [Outcome.case_id == DisciplineCase.id, Outcome.form == form, p.between(Outcome.decided_on)]
+    return _cases(p, exists().where(*cond))
+
+
+def _marked(p: Period, kind: str) -> Rows:
+    on_clue = exists().where(
+        Mark.entity_kind == "clue", Mark.entity_id == Clue.id, Mark.kind == kind, p.between(Mark.set_on)
+    )
+    return _clues(p, on_clue)
+
+
+def _gang(p: Period, *cond: Any) -> Rows:
+    return select(GangCase.id, GangCase.police_number).where(p.within(GangCase.unit_id), *cond)
+
+
+def _transfers(p: Period, direction: str) -> Rows:
+    return select(Transfer.id, func.coalesce(Transfer.content, "")).where(
+        Transfer.direction == direction,
+        p.between(Transfer.sent_on),
+        p.within(Transfer.to_unit_id) if direction == "police_to_commission" else p.within(Transfer.from_unit_id),
+    )
+
+
+FIGURES: tuple[Figure, ...] = (
+    Figure("clues_received", "受理问题线索", "件", lambda p: _clues(p, p.between(Clue.received))),
+    Figure(
+        "clues_gang_related", "其中涉黑涉恶", "件", lambda p: _clues(p, p.between(Clue.received), Clue.gang_related)
+    ),
+    Figure("clues_disposed", "处置问题线索", "件", lambda p: _clues(p, p.between(Clue.disposed_on))),
+    Figure("clues_concluded", "办结问题线索", "件", lambda p: _clues(p, p.between(Clue.concluded_on))),
+    Figure(
+        "clues_substantiated",
+        "查实问题线索",
+        "件",
+        lambda p: _clues(p, p.between(Clue.concluded_on), Clue.outcome.in_(("substantiated", "case_opened"))),
+    ),
+    Figure(
+        "clues_overdue",
+        "超期未办结线索",
+        "件",
+        lambda p: _clues(
+            p,
+            exists().where(
+                Deadline.entity_kind == "clue",
+                Deadline.entity_id == Clue.id,
+                Deadline.met_on.is_(None),
+                Deadline.due < p.until,
+            ),
+        ),
+    ),
+    Figure("escalated", "提级办理", "件", lambda p: _marked(p, "提级办理")),
+    Figure("priority_supervised", "重点督办", "件", lambda p: _marked(p, "重点督办")),
+    Figure("persons_filed", "立案审查调查", "人", lambda p: _cases(p, p.between(DisciplineCase.opened_on))),
+    Figure(
+        "umbrella_filed",
+        "其中涉黑涉恶腐败和保护伞",
+        "人",
+        lambda p: _cases(p, p.between(DisciplineCase.opened_on), DisciplineCase.umbrella),
+    ),
+    Figure(
+        "detained",
+        "采取留置措施",
+        "人",
+        lambda p: _cases(p, exists().where(Detention.case_id == DisciplineCase.id, p.between(Detention.started_on))),
+    ),
+    Figure(
+        "sanctioned", "给予党纪政务处分", "人", lambda p: _cases_with_outcome(p, ("party_sanction", "gov_sanction"))
+    ),
+    Figure(
+        "org_accountability",
+        "组织处理、问责",
+        "人",
+        lambda p: _cases_with_outcome(p, ("org_measure", "accountability")),
+    ),
+    Figure("prosecuted", "移送司法机关", "人", lambda p: _cases_with_outcome(p, ("prosecution",))),
+    Figure("first_form", "运用第一种形态", "人", lambda p: _cases_with_outcome(p, (), form=1)),
+    Figure("transfers_received", "接收公安机关移送线索", "件", lambda p: _transfers(p, "police_to_commission")),
+    Figure("transfers_sent", "向公安机关移送线索", "件", lambda p: _transfers(p, "commission_to_police")),
+    Figure("gang_cases", "涉黑涉恶案件", "起", lambda p: _gang(p, p.between(GangCase.notified_on))),
+    Figure("gang_cases_cleared", "一案三查清底", "起", lambda p: _gang(p, p.between(GangCase.cleared_on))),
+    Figure(
+        "umbrella_in_step",
+        "同步挖出保护伞",
+        "起",
+        lambda p: _gang(
+            p,
+            p.between(GangCase.cleared_on),
+            exists().where(
+                CaseTrack.gang_case_id == GangCase.id, CaseTrack.track == 2, CaseTrack.conclusion == "umbrella_found"
+            ),
+        ),
+    ),
+)
+BY_NAME = {f.name: f for f in FIGURES}
+
+
+def _count(session: Session, q: Rows) -> int:
+    return int(session.scalar(select(func.count(distinct(q.subquery().c[0])))) or 0)
+
+
+def _period(session: Session, actor: Actor, since: date | None, until: date | None, unit_code: str | None) -> Period:
+    until = until or today()
+    since = since or date(1900, 1, 1)
+    if since > until:
+        raise ValidationError("起始日期晚于截止日期", "--since is after --until", field="since")
+    allowed = visible_unit_ids(session, actor)
+    units: list[int] | None
+    if unit_code:
+        units = subtree_ids(session, unit_by_code(session, unit_code))
+        if allowed is not None:
+            units = [u for u in units if u in set(allowed)]
+    else:
+        units = allowed
+    return Period(since, until, units)
+
+
+def _rate(num: int, den: int) -> float | None:
+    return round(num / den, 4) if den else None
+
+
+def statistics(
+    session: Session,
+    *,
+    actor: Actor,
+    since: date | None = None,
+    until: date | None = None,
+    unit_code: str | None = None,
+    baseline: date | None = None,
+) -> dict[str, Any]:
+    """All figures for the period and subtree; with ``baseline``, also the figures as of that day and the change."""
+    p = _period(session, actor, since, until, unit_code)
+    values = {f.name: _count(session, f.query(p)) for f in FIGURES}
+    base: dict[str, int] | None = None
+    if baseline is not None:
+        if baseline < p.since or baseline > p.until:
+            raise ValidationError("基准日期须在统计期间内", "the baseline must lie inside the period", field="baseline")
+        bp = Period(p.since, baseline, p.units)
+        base = {f.name: _count(session, f.query(bp)) for f in FIGURES}
+    received_ids = _clues(p, p.between(Clue.received)).subquery()
+    concluded_of_received = int(
+        session.scalar(
+            select(func.count())
+            .select_from(Clue)
+            .join(received_ids, received_ids.c.id == Clue.id)
+            .where(Clue.concluded_on.is_not(None), Clue.concluded_on <= p.until)
+        )
+        or 0
+    )
+    figures = {
+        f.name: {
+            "zh": f.zh,
+            "unit": f.unit,
+            "value": values[f.name],
+            **({"baseline": base[f.name], "change": values[f.name] - base[f.name]} if base is not None else {}),
+        }
+        for f in FIGURES
+    }
+    return {
+        "since": p.since.isoformat() if since else None,
+        "until": p.until.isoformat(),
+        "unit": unit_code,
+        "baseline": baseline.isoformat() if baseline else None,
+        "figures": figures,
+        "rates": {
+            "conclusion_rate": _rate(concluded_of_received, values["clues_received"]),  # 查结率
+            "substantiation_rate": _rate(values["clues_substantiated"], values["clues_concluded"]),  # 查实率
+            "umbrella_in_step_share": _rate(values["umbrella_in_step"], values["gang_cases_cleared"]),
+        },
+        "by_channel": _by(
+            session, p, Clue.channel, p.between(Clue.received), {c.code: c.name for c in channels().channels}
+        ),
+        "by_disposal": _by(
+            session, p, Clue.disposal, p.between(Clue.disposed_on), {m.code: m.name for m in disposal_methods().methods}
+        ),
+    }
+
+
+def _by(session: Session, p: Period, col: Any, cond: ColumnElement[bool], names: dict[str, str]) -> dict[str, int]:
+    rows = session.execute(select(col, func.count()).where(p.within(Clue.unit_id), cond).group_by(col)).all()
+    return {names.get(k, k): n for k, n in sorted(rows, key=lambda r: -r[1]) if k is not None}
+
+
+def drill(
+    session: Session,
+    *,
+    actor: Actor,
+    figure: str,
+    since: date | None = None,
+    until: date | None = None,
+    unit_code: str | None = None,
+) -> list[str]:
+    """The records behind one figure (数据明细): clue numbers, case numbers or police case numbers."""
+    f = BY_NAME.get(figure)
+    if f is None:
+        known = ", ".join(BY_NAME)
+        raise ValidationError(f"未知统计项 {figure}，可选：{known}", f"unknown figure {figure}; choose from {known}")
+    p = _period(session, actor, since, until, unit_code)
+    q = f.query(p).subquery()
+    return [str(label) for label in session.scalars(select(q.c[1]).distinct().order_by(q.c[1]))]
+
+
+ZH_RATES = {
+    "conclusion_rate": "查结率",
+    "substantiation_rate": "查实率",
+    "umbrella_in_step_share": "同步挖出保护伞比例",
+}
