@@ -27,11 +27,17 @@ app.add_typer(org_cli.user_app, name="user", help="用户 / users")
 
 
 @app.command()
-def init(as_json: bool = JSON) -> None:
+def init(
+    region: str | None = typer.Option(
+        None, "--region", help="同时建立本级纪委监委及 admin 用户，如 530600 / also create this commission and admin"
+    ),
+    name: str | None = typer.Option(None, "--name", help="纪委监委名称 / its name (default from the region)"),
+    as_json: bool = JSON,
+) -> None:
     """创建或升级数据库（可重复运行） / create or upgrade the database; safe to run twice."""
     from sanwang.services.setup import initialise
 
-    result = initialise()
+    result = initialise(region=region, name=name)
     emit(
         result, as_json, lambda r: out.print(f"数据库已就绪 / database ready: {r['database']} (schema {r['revision']})")
     )

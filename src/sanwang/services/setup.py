@@ -10,11 +10,29 @@ from sanwang.store.db import Store
 from sanwang.store.tables import Unit, User
 
 
-def initialise(store: Store | None = None) -> dict[str, Any]:
-    """Create or upgrade the database. Safe to run twice: nothing existing is touched."""
+def initialise(store: Store | None = None, *, region: str | None = None, name: str | None = None) -> dict[str, Any]:
+    """Create or upgrade the database. Safe to run twice: nothing existing is touched.
+
+    With ``region``, also create that region's commission (纪委监委, code ``{region}-JW``) and an ``admin``
+    user who may register and manage clues there, so a fresh installation can work at once.
+    """
     store = store or Store()
     try:
         revision = store.upgrade()
+        if region:
+            from sanwang.domain.regions import region_table
+            from sanwang.services.units import add_unit, add_user
+
+            with store.session() as s:
+                unit_name = name or f"{region_table().full_name(region)}纪委监委"
+                add_unit(s, code=f"{region}-JW", name=unit_name, kind="纪委监委", region_code=region)
+                add_user(
+                    s,
+                    username="admin",
+                    name="系统管理员",
+                    unit_code=f"{region}-JW",
+                    roles=["admin", "intake_clerk", "case_manager"],
+                )
         with store.session() as s:
             units = len(s.scalars(select(Unit.id)).all())
             users = len(s.scalars(select(User.id)).all())

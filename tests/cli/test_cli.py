@@ -1,0 +1,112 @@
+"""The ``sanwang`` command as a user runs it: real processes, JSON on stdout, bilingual errors on stderr."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sanwang.services.imports import HEADERS
+from tests.services.test_import import BAD, GOOD, write_csv
+
+SANWANG = shutil.which("sanwang", path=str(Path(sys.executable).parent)) or "sanwang"
+
+
+def run(home: Path, *args: str, ok: bool = True, user: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SANWANG_HOME": str(home), "COLUMNS": "200"}
+    env.pop("SANWANG_DATABASE_URL", None)
+    if user:
+        env["SANWANG_USER"] = user
+    proc = subprocess.run([SANWANG, *args], capture_output=True, text=True, env=env, timeout=120)
+    if ok:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def js(home: Path, *args: str, user: str | None = None) -> Any:
+    return json.loads(run(home, *args, "--json", user=user).stdout)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    h = tmp_path / "home"
+    run(h, "init")
+    run(h, "unit", "add", "530600-JW", "--name", "昭通市纪委监委", "--region", "530600")
+    run(h, "user", "add", "clerk", "--name", "王信访", "--unit", "530600-JW", "--roles", "intake_clerk,case_manager")
+    run(h, "user", "add", "inv", "--name", "赵承办", "--unit", "530600-JW", "--roles", "investigator")
+    run(h, "user", "add", "boss", "--name", "孙书记", "--unit", "530600-JW", "--roles", "leader")
+    return h
+
+
+def test_init_twice_is_safe(home: Path) -> None:
+    first = js(home, "init")
+    assert first["revision"] and first["units"] == 1 and first["users"] == 3
+
+
+def test_deadline_command() -> None:
+    home = Path("/nonexistent-not-needed")
+    assert js(home, "deadline", "--from", "2020-01-20", "--working-days", "5") == {"due": "2020-02-04"}
+    assert js(home, "deadline", "--from", "2019-01-31", "--months", "1") == {"due": "2019-02-28"}
+    assert js(home, "deadline", "--from", "2019-09-28", "--days", "3") == {"due": "2019-10-08"}
+    assert js(home, "deadline", "--from", "2019-04-01", "--rule", "inquiry_reply")["due"] == "2019-04-23"
+    bad = run(home, "deadline", "--from", "2019-02-30", "--days", "3", ok=False)
+    assert bad.returncode != 0 and "--from" in bad.stderr and "Traceback" not in bad.stderr
+    far = run(home, "deadline", "--from", "2031-01-01", "--days", "3", ok=False)
+    assert far.returncode != 0 and "2031" in far.stderr and "holidays.yaml" in far.stderr
+
+
+def test_import_list_show_workflow_stats_export(home: Path, tmp_path: Path) -> None:
+    ledger = write_csv(tmp_path / "l.csv", GOOD)
+    assert js(home, "clue", "import", str(ledger), user="clerk") == {
+        "imported": 3, "duplicates": 0, "unit": "530600-JW",
+        "numbers": ["530600-2019-SH-00001", "530600-2019-XF-00002", "530600-2019-GA-00003"],
+    }  # fmt: skip
+    assert js(home, "clue", "import", str(ledger), user="clerk")["imported"] == 0
+    clues = js(home, "clue", "list", user="clerk")
+    assert [c["number"] for c in clues] == ["530600-2019-SH-00001", "530600-2019-XF-00002", "530600-2019-GA-00003"]
+    assert {"number", "state", "channel", "received", "due"} <= set(clues[0])
+    assert clues[0]["due"] == "2019-04-23"  # the earliest open deadline: 15 working days to tell the reporter
+    overdue = js(home, "clue", "list", "--overdue", user="clerk")
+    assert len(overdue) == 3
+    num = clues[1]["number"]
+    run(home, "clue", "assign", num, "--handler", "inv", "--on", "2019-05-07", user="clerk")
+    run(home, "clue", "propose", num, "--method", "初步核实", "--on", "2019-05-08", user="inv")
+    refused = run(home, "clue", "approve", num, user="inv", ok=False)
+    assert refused.returncode == 2 and "领导" in refused.stderr and "leader" in refused.stderr
+    run(home, "clue", "approve", num, "--on", "2019-05-09", user="boss")
+    shown = js(home, "clue", "show", num, user="boss")
+    assert shown["state"] == "handling" and shown["disposal"] == "verification"
+    assert [h["action"] for h in shown["history"]] == ["register", "assign", "propose", "approve"]
+    st = js(home, "stats", "--since", "2019-01-01", "--until", "2019-12-31", user="boss")
+    assert st["figures"]["clues_received"]["value"] == 3 and st["figures"]["clues_disposed"]["value"] == 1
+    listed = js(home, "stats", "--list", "clues_disposed", "--since", "2019-01-01", user="boss")
+    assert listed["records"] == [num]
+    out = tmp_path / "ledger.xlsx"
+    assert js(home, "ledger", "export", str(out), user="clerk")["rows"] == 3
+    assert out.stat().st_size > 0
+
+
+def test_bad_import_names_lines_and_writes_nothing(home: Path, tmp_path: Path) -> None:
+    bad = write_csv(tmp_path / "bad.csv", GOOD + BAD)
+    proc = run(home, "clue", "import", str(bad), user="clerk", ok=False)
+    assert proc.returncode == 2
+    assert "第5行" in proc.stderr and "line 5" in proc.stderr and "来源渠道" in proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+    assert js(home, "clue", "list", user="clerk") == []
+    as_json = run(home, "clue", "import", str(bad), "--json", user="clerk", ok=False)
+    problems = json.loads(as_json.stderr)["problems"]
+    assert {p["line"] for p in problems} == {5, 6, 7, 8, 9, 10}
+    assert len(HEADERS) == 12
+
+
+def test_errors_without_traceback(home: Path) -> None:
+    proc = run(home, "clue", "show", "530600-2019-XF-99999", user="clerk", ok=False)
+    assert proc.returncode == 2 and "不存在" in proc.stderr and "no clue" in proc.stderr
+    proc = run(home, "clue", "list", user="nobody", ok=False)
+    assert proc.returncode == 2 and "nobody" in proc.stderr and "Traceback" not in proc.stderr
