@@ -80,7 +80,7 @@ def test_full_path_to_archive_keeps_history(store: Store) -> None:
     ]
     # The first conclusion is still in history after the reopening.
     assert shown["history"][6]["to_state"] == "concluded"
-    assert shown["state"] == "handling" and shown["review_round"] == 1 and shown["outcome"] is None
+    assert shown["state"] == "awaiting_disposal" and shown["review_round"] == 1 and shown["outcome"] is None
     assert shown["reporter"]["name"] == "李*"  # masked unless revealed with a purpose
 
 

@@ -232,7 +232,8 @@ def _resume(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transitio
     _need_state(snap.state, (S.HANDLING,), "启用暂存线索", "resume")
     if snap.disposal != "hold":
         raise _refuse("只有暂存待查的线索可以重新启用", "only a clue on hold can be resumed")
-    _need_role(actor, (Role.CASE_MANAGER, Role.LEADER), "启用暂存线索", "resuming")
+    if actor.user_id != snap.handler_id:
+        _need_role(actor, (Role.CASE_MANAGER, Role.LEADER), "启用暂存线索", "resuming")
     _need_reason(args, "启用暂存线索", "resuming")
     return Transition("resume", snap.state, S.AWAITING, {"disposal": None})
 
@@ -298,13 +299,16 @@ def _reopen(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transitio
     _need_state(snap.state, (S.CONCLUDED, S.ARCHIVED), "复查", "reopen")
     _need_role(actor, (Role.LEADER,), "复查", "reopening")
     _need_reason(args, "复查", "reopening")
-    # The earlier conclusion stays in the event history; the live row starts a new round.
-    flags = {k: v for k, v in snap.flags.items() if k not in ("result_fed_back", "reply_recorded")}
+    # The earlier conclusion stays in the event history; the live row starts a new round, awaiting a fresh
+    # disposal decision (复查 is decided like any disposal: proposed, then approved).
+    flags = {k: v for k, v in snap.flags.items() if k not in ("result_fed_back", "reply_recorded", "outcome")}
     return Transition(
         "reopen",
         snap.state,
-        S.HANDLING,
-        {"outcome": None, "endorsements": None, "flags": flags, "review_round": "+1"},
+        S.AWAITING,
+        {"outcome": None, "disposal": None, "endorsements": None, "flags": flags, "review_round": "+1"},
+        (),
+        ("disposal_opinion",),
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from functools import cache
 
-import opencc  # type: ignore[import-untyped]
+import opencc
 from pypinyin import Style, pinyin
 
 

@@ -140,14 +140,12 @@ FIGURES: tuple[Figure, ...] = (
         "人",
         lambda p: _cases(p, exists().where(Detention.case_id == DisciplineCase.id, p.between(Detention.started_on))),
     ),
-    Figure(
-        "sanctioned", "给予党纪政务处分", "人", lambda p: _cases_with_outcome(p, ("party_sanction", "gov_sanction"))
-    ),
+    Figure("sanctioned", "给予党纪政务处分", "人", lambda p: _cases_with_outcome(p, ("party", "administrative"))),
     Figure(
         "org_accountability",
         "组织处理、问责",
         "人",
-        lambda p: _cases_with_outcome(p, ("org_measure", "accountability")),
+        lambda p: _cases_with_outcome(p, ("organisational", "accountability_org", "accountability_cadre")),
     ),
     Figure("prosecuted", "移送司法机关", "人", lambda p: _cases_with_outcome(p, ("prosecution",))),
     Figure("first_form", "运用第一种形态", "人", lambda p: _cases_with_outcome(p, (), form=1)),
