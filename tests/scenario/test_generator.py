@@ -193,4 +193,4 @@ def test_city_size() -> None:
     assert min(c.received for c in city.clues) >= date(2018, 1, 1)
     assert max(s.on for c in city.clues for s in c.fate) <= END
     counties = {u.region_code for u in city.units if u.kind == "纪委监委"}
-    assert len(counties) == 12  # 昭通市 and its 11 counties
+    assert len(counties) == 13  # 云南省 (approves city-level 留置), 昭通市 and its 11 counties

@@ -76,7 +76,16 @@ def test_full_path_to_archive_keeps_history(store: Store) -> None:
         shown = show_clue(s, actor=actor_for(s, "leader"), number=num)
     actions = [h["action"] for h in shown["history"]]
     assert actions == [
-        "register", "assign", "propose", "approve", "endorse", "endorse", "conclude", "feedback", "archive", "reopen",
+        "register",
+        "assign",
+        "propose",
+        "approve",
+        "endorse",
+        "endorse",
+        "conclude",
+        "feedback",
+        "archive",
+        "reopen",
     ]
     # The first conclusion is still in history after the reopening.
     assert shown["history"][6]["to_state"] == "concluded"

@@ -43,7 +43,8 @@ def _import(store: Store, path: Path) -> dict[str, object]:
 def _counts(store: Store) -> tuple[int, ...]:
     with store.session() as s:
         return tuple(
-            s.scalar(select(func.count()).select_from(t)) or 0 for t in (Clue, ClueSubject, Event, Deadline, ClueCounter)
+            s.scalar(select(func.count()).select_from(t)) or 0
+            for t in (Clue, ClueSubject, Event, Deadline, ClueCounter)
         )
 
 

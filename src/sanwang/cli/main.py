@@ -9,8 +9,11 @@ from typing import Any
 
 import typer
 
+from sanwang.cli import case as case_cli
 from sanwang.cli import clue as clue_cli
+from sanwang.cli import gang as gang_cli
 from sanwang.cli import org as org_cli
+from sanwang.cli import supervise as supervise_cli
 from sanwang.cli.common import AS_USER, JSON, emit, err, out, print_json, unit_of_work
 from sanwang.domain.errors import SanwangError, ValidationError
 
@@ -22,6 +25,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(clue_cli.app, name="clue", help="问题线索 / problem clues")
+app.add_typer(gang_cli.app, name="gang", help="涉黑涉恶案件与一案三查 / gang cases and 一案三查")
+app.add_typer(case_cli.app, name="case", help="审查调查案件 / discipline cases")
+app.add_typer(supervise_cli.app, name="supervise", help="督办标记、领导批示、逾期清单 / marks, instructions, overdue")
 app.add_typer(org_cli.unit_app, name="unit", help="单位 / units")
 app.add_typer(org_cli.user_app, name="user", help="用户 / users")
 
@@ -175,3 +181,52 @@ def stats(
         )
 
     emit(data, as_json, render)
+
+
+@app.command()
+def demo(
+    size: str = typer.Option("city", "--size", help="small（秒级）| city（约2万公职人员）| province"),
+    seed: int = typer.Option(7, "--seed", help="随机种子：相同种子生成相同城市 / same seed, same city"),
+    no_serve: bool = typer.Option(False, "--no-serve", help="不启动网页服务 / do not start the web server"),
+    fresh: bool = typer.Option(False, "--fresh", help="删除已有的演示数据库重建 / rebuild the SQLite demo ledger"),
+    as_json: bool = JSON,
+) -> None:
+    """生成演示城市并载入台账，打印统计 / build the demo city into the ledger and print its figures."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from sanwang.services.demo_run import build_demo
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, disable=as_json,
+    ) as bar:  # fmt: skip
+        tasks: dict[str, Any] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(STAGES.get(stage, stage), total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        result = build_demo(size=size, seed=seed, fresh=fresh, progress=progress)
+    if as_json:
+        print_json(result)
+        return
+    from sanwang.cli.common import kv, table
+
+    kv(f"演示城市 / demo ({size}, seed {seed})", {k: v for k, v in result["load"].items() if k != "steps"})
+    st = result["stats"]
+    rows = [{"name": k, **v} for k, v in st["figures"].items()]
+    cols = [("zh", "项目"), ("value", "数量"), ("baseline", f"基准日 {st['baseline']}"), ("change", "变化")]
+    table(f"统计 {st['since']} 至 {st['until']}（基准日：督导组进驻）", cols, rows)
+    rates = st["rates"]
+    out.print(
+        "查结率 {}  查实率 {}  同步挖出保护伞比例 {}".format(
+            *("—" if rates[k] is None else f"{rates[k]:.1%}" for k in rates)
+        )
+    )
+    out.print(f"台账 / ledger: {result['database']}   场景文件 / scenario files: {result['files']['folder']}")
+    if not no_serve:
+        out.print("网页界面尚未提供，请用命令行查看 / the web interface is not built yet; use the commands above")
+
+
+STAGES = {"units": "单位与用户", "register": "登记线索", "replay": "重放处置流程"}

@@ -137,15 +137,17 @@ def build_organisation(size: Size, seed: int, cities: dict[str, list[County]]) -
     table = region_table()
     org = Organisation()
     org.unit(SUPERVISION_GROUP, "中央扫黑除恶第20督导组", "督导组", PROVINCE_CODE, None)
-    province_jw: str | None = None
+    # The province commission always exists: city-level 留置 is approved one level up, by its leaders.
+    province_jw = _commission(
+        org, rng, PROVINCE_CODE, table.name(PROVINCE_CODE), None, 4 if size == "province" else 0
+    ).commission
     if size == "province":
-        province_jw = _commission(org, rng, PROVINCE_CODE, table.name(PROVINCE_CODE), None, 4).commission
         _organs(org, rng, PROVINCE_CODE, table.name(PROVINCE_CODE), None)
     offices = 2 if size == "small" else 4
     for city, counties in cities.items():
         city_name = table.name(city)
         city_jw = _commission(org, rng, city, city_name, province_jw, offices).commission
-        _organs(org, rng, city, city_name, PROVINCE_CODE if province_jw else None)
+        _organs(org, rng, city, city_name, PROVINCE_CODE if size == "province" else None)
         for c in counties:
             _commission(org, rng, c.code, c.name, city_jw, 0)
             _organs(org, rng, c.code, c.name, city)

@@ -23,6 +23,7 @@ from sanwang.domain.workflow import Actor
 from sanwang.scenario.model import ClueSpec, FateStep, Scenario
 from sanwang.services.clues import ClueDraft, SubjectDraft, act, get_clue, register_clues
 from sanwang.services.context import actor_for, unit_by_code
+from sanwang.services.demo_cases import HANDLERS, Staffing
 from sanwang.services.units import add_unit, add_user
 from sanwang.store.db import Store
 from sanwang.store.tables import Clue
@@ -101,8 +102,9 @@ def load_scenario(store: Store, scenario: Scenario, progress: Progress | None = 
     for i in range(0, len(clues), batch):
         with store.session() as s:
             actors = _Actors(s)
+            staff = Staffing(s)
             for spec in clues[i : i + batch]:
-                _replay(s, actors, spec, by_ref, report)
+                _replay(s, actors, staff, spec, by_ref, report)
         done += len(clues[i : i + batch])
         tick("replay", done, len(clues))
     return report
@@ -158,66 +160,68 @@ def _draft(c: ClueSpec, gang_ids: dict[str, int]) -> ClueDraft:
 
 
 def _load_gangs(store: Store, scenario: Scenario, report: LoadReport) -> dict[str, int]:
-    """Gang cases, through the gang-case services when they exist in this build."""
-    try:
-        from sanwang.services import gang
-    except ImportError:  # pragma: no cover - the gang module ships with the ledger
-        return {}
-    return gang.load_demo_cases(store, scenario, report) if hasattr(gang, "load_demo_cases") else {}
+    from sanwang.services.demo_cases import load_gangs
+
+    with store.session() as s:
+        ids = load_gangs(s, scenario)
+    report.gang_cases = len(ids)
+    return ids
 
 
-def _replay(session: Session, actors: _Actors, spec: ClueSpec, by_ref: dict[str, str], report: LoadReport) -> None:
+def _replay(
+    session: Session, actors: _Actors, staff: Staffing, spec: ClueSpec, by_ref: dict[str, str], report: LoadReport
+) -> None:
     number = by_ref[spec.external_ref]
+    ctx: dict[str, Any] = {"gang_number": spec.gang_case}
     for step in spec.fate:
         try:
             with session.begin_nested():
-                _apply(session, actors, number, step, by_ref)
+                _apply(session, actors, staff, number, step, by_ref, ctx)
             report.steps[step.action] += 1
         except SanwangError as e:
             report.refused.append({"clue": number, "action": step.action, "day": step.on.isoformat(), "why": e.en})
             return  # the rest of this fate depended on the refused step
 
 
-def _apply(session: Session, actors: _Actors, number: str, step: FateStep, by_ref: dict[str, str]) -> None:
+def _apply(
+    session: Session,
+    actors: _Actors,
+    staff: Staffing,
+    number: str,
+    step: FateStep,
+    by_ref: dict[str, str],
+    ctx: dict[str, Any],
+) -> None:
     a = step.args
     who = actors(str(a["by"]))
-    if step.action in CLUE_ACTIONS:
-        args: dict[str, Any] = {}
-        clue = get_clue(session, number)
-        if step.action == "assign":
-            args["handler"] = a["to"]
-        elif step.action == "propose":
-            if clue.state == "handling" and clue.disposal == "hold":
-                act(
-                    session,
-                    actor=who,
-                    number=number,
-                    action="resume",
-                    on=step.on,
-                    args={"reason": "暂存期满，重新处置"},
-                )
-            args = {"method": a["method"], "target": a.get("target"), "reason": a.get("reason")}
-        elif step.action == "reject" or step.action == "reopen":
-            args["reason"] = a.get("reason") or "理由见批示"
-        elif step.action == "record_reply":
-            args["reason"] = a.get("reply")
-        elif step.action == "endorse":
-            args["reason"] = a.get("statement") or "同意"
-        elif step.action == "conclude":
-            args["result"] = a["result"]
-        elif step.action == "feedback":
-            args["kind"] = "result" if clue.state in ("concluded", "archived") else "accepted"
-        elif step.action == "mark_duplicate":
-            args["of"] = by_ref[str(a["of"])]
-            args["reason"] = "同一事项多渠道反映"
-        act(session, actor=who, number=number, action=step.action, on=step.on, args=args)
+    if step.action not in CLUE_ACTIONS:
+        handler = HANDLERS.get(step.action)
+        if handler is None:
+            raise SanwangError(f"演示数据含未知步骤 {step.action}", f"unknown fate step {step.action}")
+        handler(session, staff, who, number, step, ctx)
         return
-    from sanwang.services import cases, marks
-
-    handler = getattr(marks, f"demo_{step.action}", None) or getattr(cases, f"demo_{step.action}", None)
-    if handler is None:
-        raise SanwangError(f"演示数据含未知步骤 {step.action}", f"unknown fate step {step.action}")
-    handler(session, actor=who, number=number, step=step)
+    args: dict[str, Any] = {}
+    clue = get_clue(session, number)
+    if step.action == "assign":
+        args["handler"] = a["to"]
+    elif step.action == "propose":
+        if clue.state == "handling" and clue.disposal == "hold":
+            act(session, actor=who, number=number, action="resume", on=step.on, args={"reason": "暂存期满，重新处置"})
+        args = {"method": a["method"], "target": a.get("target"), "reason": a.get("reason")}
+    elif step.action in ("reject", "reopen"):
+        args["reason"] = a.get("reason") or "理由见批示"
+    elif step.action == "record_reply":
+        args["reason"] = a.get("reply")
+    elif step.action == "endorse":
+        args["reason"] = a.get("statement") or "同意"
+    elif step.action == "conclude":
+        args["result"] = a["result"]
+    elif step.action == "feedback":
+        args["kind"] = "result" if clue.state in ("concluded", "archived") else "accepted"
+    elif step.action == "mark_duplicate":
+        args["of"] = by_ref[str(a["of"])]
+        args["reason"] = "同一事项多渠道反映"
+    act(session, actor=who, number=number, action=step.action, on=step.on, args=args)
 
 
 def write_scenario_files(scenario: Scenario, folder: Path) -> dict[str, Any]:

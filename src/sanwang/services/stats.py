@@ -125,8 +125,8 @@ FIGURES: tuple[Figure, ...] = (
             ),
         ),
     ),
-    Figure("escalated", "提级办理", "件", lambda p: _marked(p, "提级办理")),
-    Figure("priority_supervised", "重点督办", "件", lambda p: _marked(p, "重点督办")),
+    Figure("escalated", "提级办理", "件", lambda p: _marked(p, "escalated")),
+    Figure("priority_supervised", "重点督办", "件", lambda p: _marked(p, "priority")),
     Figure("persons_filed", "立案审查调查", "人", lambda p: _cases(p, p.between(DisciplineCase.opened_on))),
     Figure(
         "umbrella_filed",

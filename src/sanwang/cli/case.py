@@ -1,0 +1,330 @@
+"""``sanwang case``: discipline cases — opening, 留置, outcomes, supervision recommendations, conclusion."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+import typer
+
+from sanwang.cli.common import AS_USER, JSON, ON, day, emit, kv, out, table, unit_of_work
+from sanwang.domain.errors import ValidationError
+
+app = typer.Typer(no_args_is_help=True)
+
+NUMBER = typer.Argument(..., help="案件编号，如 530600-2019-LA-0001 / case number")
+APPROVER = typer.Option(..., "--approver", help="批准领导登录名 / username of the approving leader")
+
+LIST_COLUMNS = [
+    ("number", "案件编号"),
+    ("state_zh", "状态"),
+    ("subject_name", "被审查调查人"),
+    ("subject_position", "职务"),
+    ("subject_rank", "职级"),
+    ("opened_on", "立案日期"),
+    ("detained", "留置中"),
+    ("detention_due", "留置期限"),
+    ("gang_case", "涉黑涉恶案件"),
+]
+
+_WHEN = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
+
+
+def when(text: str, field: str) -> datetime:
+    """A date and time: ``2019-05-06 10:00`` or ``2019-05-06T10:00:00``."""
+    m = _WHEN.match(text)
+    if m:
+        try:
+            return datetime.fromisoformat(f"{m.group(1)}T{int(m.group(2)):02d}:{m.group(3)}:{m.group(4) or '00'}")
+        except ValueError:
+            pass
+    raise ValidationError(
+        f"「{text}」不是日期时间，应写作 2019-05-06 10:00",
+        f"{text!r} is not a date and time; write 2019-05-06 10:00",
+        field=field,
+    )
+
+
+def _print(what: str) -> Any:
+    return lambda d: out.print(f"{what}：{d['number']}")
+
+
+@app.command("open")
+def open_(
+    approver: str = APPROVER,
+    subject: str = typer.Option(..., "--subject", help="被审查调查人姓名 / the person's name"),
+    subject_id: str | None = typer.Option(None, "--subject-id", help="身份证号 / ID number"),
+    position: str | None = typer.Option(None, "--position", help="单位职务 / position"),
+    rank: str | None = typer.Option(
+        None, "--rank", help="职级：省部级/厅局级/县处级/乡科级/一般干部/村(社区)干部/其他"
+    ),
+    clue: str | None = typer.Option(None, "--clue", help="来源线索编号 / source clue number"),
+    gang: str | None = typer.Option(None, "--gang", help="涉黑涉恶案件公安编号 / gang case"),
+    umbrella: bool = typer.Option(False, "--umbrella", help="涉嫌充当保护伞 / umbrella conduct"),
+    team: list[str] = typer.Option([], "--team", help="专案组成员登录名 / team member"),
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """立案审查调查（须另一位领导批准） / open a case, approved by a leader other than you."""
+    from sanwang.services.cases import open_case, summary_row
+
+    with unit_of_work(as_user) as (s, actor):
+        case = open_case(
+            s,
+            actor=actor,
+            approver=approver,
+            subject_name=subject,
+            subject_id_number=subject_id,
+            subject_position=position,
+            subject_rank=rank,
+            clue_number=clue,
+            gang_number=gang,
+            umbrella=umbrella,
+            team=team,
+            on=day(on),
+        )
+        data = summary_row(s, case)
+    emit(data, as_json, _print("已立案 / opened"))
+
+
+def _detention(d: Any, number: str) -> dict[str, Any]:
+    return {
+        "number": number,
+        "started_on": d.started_on.isoformat(),
+        "due": d.due.isoformat(),
+        "extensions": d.extensions,
+        "family_notified_at": d.family_notified_at.isoformat() if d.family_notified_at else None,
+        "notify_waiver": d.notify_waiver,
+        "released_on": d.released_on.isoformat() if d.released_on else None,
+    }
+
+
+@app.command("detain")
+def detain(
+    number: str = NUMBER,
+    approver: str = APPROVER,
+    at: str | None = typer.Option(None, "--at", help="留置开始时间 2019-05-06 10:00 / start time"),
+    reason: str | None = typer.Option(None, "--reason", help="理由 / reason"),
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """采取留置措施（市县级报上一级批准，期限3个月） / detain: 3 months, city level and below approved one up."""
+    from sanwang.services.cases import detain as detain_
+
+    with unit_of_work(as_user) as (s, actor):
+        d = detain_(
+            s,
+            actor=actor,
+            number=number,
+            approver=approver,
+            on=day(on),
+            at=when(at, "--at") if at else None,
+            reason=reason,
+        )
+        data = _detention(d, number)
+    emit(data, as_json, lambda x: out.print(f"已留置 / detained: {x['number']}，期限 / due {x['due']}"))
+
+
+@app.command("notify-family")
+def notify_family(
+    number: str = NUMBER,
+    at: str = typer.Option(..., "--at", help="通知家属时间 2019-05-07 09:30 / when the family was told"),
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """登记通知家属（超过24小时记为逾期） / record the family notice (late after 24 hours)."""
+    from sanwang.services.cases import notify_family as notify
+
+    with unit_of_work(as_user) as (s, actor):
+        data = _detention(notify(s, actor=actor, number=number, at=when(at, "--at"), on=day(on)), number)
+    emit(data, as_json, _print("已登记通知家属 / family notice recorded"))
+
+
+@app.command("waive-notice")
+def waive_notice(
+    number: str = NUMBER,
+    reason: str = typer.Option(..., "--reason", help="有碍调查的理由 / why telling would obstruct"),
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """领导决定不通知家属（有碍调查） / a leader waives the family notice."""
+    from sanwang.services.cases import waive_family_notice
+
+    with unit_of_work(as_user) as (s, actor):
+        data = _detention(waive_family_notice(s, actor=actor, number=number, reason=reason, on=day(on)), number)
+    emit(data, as_json, _print("已决定不通知家属 / notice waived"))
+
+
+@app.command("extend")
+def extend(
+    number: str = NUMBER,
+    approver: str = APPROVER,
+    reason: str = typer.Option(..., "--reason", help="理由 / reason"),
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """延长留置（仅一次，3个月） / extend the detention once, by 3 months."""
+    from sanwang.services.cases import extend_detention
+
+    with unit_of_work(as_user) as (s, actor):
+        d = extend_detention(s, actor=actor, number=number, approver=approver, reason=reason, on=day(on))
+        data = _detention(d, number)
+    emit(data, as_json, lambda x: out.print(f"留置延至 / extended to {x['due']}"))
+
+
+@app.command("release")
+def release(
+    number: str = NUMBER,
+    reason: str | None = typer.Option(None, "--reason", help="理由 / reason"),
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """解除留置 / release."""
+    from sanwang.services.cases import release as release_
+
+    with unit_of_work(as_user) as (s, actor):
+        data = _detention(release_(s, actor=actor, number=number, on=day(on), reason=reason), number)
+    emit(data, as_json, _print("已解除留置 / released"))
+
+
+@app.command("outcome")
+def outcome(
+    number: str = NUMBER,
+    kind: str = typer.Option(..., "--kind", help="党纪处分/政务处分/组织处理/问责（单位）/问责（干部）/移送审查起诉"),
+    value: str = typer.Option(..., "--value", help="如 留党察看、记大过、诫勉 / e.g. 留党察看"),
+    form: str | None = typer.Option(None, "--form", help="四种形态 1-4 / the form"),
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """登记处理结果 / record an outcome."""
+    from sanwang.services.cases import record_outcome
+
+    with unit_of_work(as_user) as (s, actor):
+        o = record_outcome(s, actor=actor, number=number, kind=kind, value=value, form=form, on=day(on))
+        data = {"number": number, "kind": o.kind, "value": o.value, "form": o.form}
+    emit(data, as_json, lambda d: out.print(f"{d['number']}：{d['value']}"))
+
+
+@app.command("recommend")
+def recommend(
+    number: str = NUMBER,
+    to: str = typer.Option(..., "--to", help="收受建议的单位 / the unit"),
+    content: str = typer.Option(..., "--content", help="建议内容 / content"),
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """提出监察建议（以案促改，1个月内回复） / issue a supervision recommendation."""
+    from sanwang.services.cases import recommend as recommend_
+
+    with unit_of_work(as_user) as (s, actor):
+        r = recommend_(s, actor=actor, number=number, to_unit=to, content=content, on=day(on))
+        data = {"number": number, "recommendation": r.id, "due": r.due.isoformat()}
+    emit(data, as_json, lambda d: out.print(f"监察建议 #{d['recommendation']}，回复期限 / due {d['due']}"))
+
+
+@app.command("follow-up")
+def follow_up(
+    recommendation_id: int = typer.Argument(..., help="监察建议编号 / recommendation id"),
+    result: str = typer.Option(..., "--result", help="落实情况 / what the unit did"),
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """登记监察建议落实情况 / record the follow-up of a recommendation."""
+    from sanwang.services.cases import follow_up as follow
+
+    with unit_of_work(as_user) as (s, actor):
+        r = follow(s, actor=actor, recommendation_id=recommendation_id, result=result, on=day(on))
+        data = {
+            "recommendation": r.id,
+            "followed_up_on": r.followed_up_on,
+            "late": bool(r.followed_up_on and r.followed_up_on > r.due),
+        }
+    emit(data, as_json, lambda d: out.print(f"已登记落实情况 / recorded: #{d['recommendation']}"))
+
+
+@app.command("conclude")
+def conclude(
+    number: str = NUMBER,
+    reason: str | None = typer.Option(None, "--reason", help="审结意见（无处理结果时必填） / reason"),
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """审结案件（领导） / conclude a case."""
+    from sanwang.services.cases import conclude_case, summary_row
+
+    with unit_of_work(as_user) as (s, actor):
+        data = summary_row(s, conclude_case(s, actor=actor, number=number, reason=reason, on=day(on)))
+    emit(data, as_json, _print("已审结 / concluded"))
+
+
+@app.command("list")
+def list_(
+    state: str | None = typer.Option(None, "--state", help="investigating / concluded"),
+    gang: str | None = typer.Option(None, "--gang", help="涉黑涉恶案件 / gang case"),
+    detained: bool | None = typer.Option(None, "--detained/--not-detained", help="留置中 / detained now"),
+    overdue: bool = typer.Option(False, "--overdue", help="有逾期期限 / past a deadline"),
+    as_of: str | None = typer.Option(None, "--as-of", help="以该日计算逾期 / as of this date"),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="最多列出条数 / at most this many"),
+    as_user: str | None = AS_USER,
+    as_json: bool = JSON,
+) -> None:
+    """审查调查案件台账 / list discipline cases."""
+    from sanwang.services.cases import list_cases
+
+    with unit_of_work(as_user) as (s, actor):
+        rows = list_cases(
+            s,
+            actor=actor,
+            state=state,
+            gang_number=gang,
+            detained=detained,
+            overdue=overdue,
+            as_of=day(as_of, "--as-of"),
+            limit=limit,
+        )
+    emit(rows, as_json, lambda r: table(f"审查调查案件 / cases（{len(r)}）", LIST_COLUMNS, r))
+
+
+@app.command("show")
+def show(number: str = NUMBER, as_user: str | None = AS_USER, as_json: bool = JSON) -> None:
+    """查看案件：留置、处理结果、监察建议、期限、操作记录 / show a case in full."""
+    from sanwang.services.cases import show_case
+
+    with unit_of_work(as_user) as (s, actor):
+        data = show_case(s, actor=actor, number=number)
+    emit(data, as_json, _render)
+
+
+def _render(d: dict[str, Any]) -> None:
+    head = {k: d[k] for k in ("number", "state_zh", "subject_name", "subject_position", "opened_on", "approved_by")}
+    head.update({"clue": d["clue"], "gang_case": d["gang_case"], "concluded_on": d["concluded_on"]})
+    kv(f"案件 {d['number']}", head)
+    if d["detention"]:
+        kv("留置 / detention", d["detention"])
+    table(
+        "处理结果 / outcomes",
+        [("kind_zh", "类别"), ("value", "结果"), ("form", "形态"), ("decided_on", "日期")],
+        d["outcomes"],
+    )
+    table(
+        "监察建议 / recommendations",
+        [("id", "编号"), ("to_unit", "单位"), ("due", "期限"), ("followed_up_on", "落实")],
+        d["recommendations"],
+    )
+    table("期限 / deadlines", [("rule", "规则"), ("due", "到期"), ("met_on", "完成")], d["deadlines"])
+    table(
+        "操作记录 / history",
+        [("day", "日期"), ("action", "操作"), ("actor_name", "操作人"), ("to_state", "状态"), ("reason", "理由")],
+        d["history"],
+    )

@@ -1,0 +1,257 @@
+"""Discipline cases through the services: numbering, 留置 and its approvals, outcomes, recommendations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from sanwang.domain.errors import AccessDenied, TransitionRefused, ValidationError
+from sanwang.services.cases import (
+    conclude_case,
+    detain,
+    extend_detention,
+    follow_up,
+    list_cases,
+    notify_family,
+    open_case,
+    recommend,
+    record_outcome,
+    release,
+    show_case,
+    waive_family_notice,
+)
+from sanwang.services.clues import ClueDraft, SubjectDraft, register_clues
+from sanwang.services.context import actor_for, unit_by_code
+from sanwang.services.marks import list_overdue
+from sanwang.store.db import Store
+from tests.services.world import CITY, COUNTY
+from tests.services.world2 import build_world2
+
+SUBJECT_ID = "530602198007090228"
+CASE_KINDS = ("case", "recommendation")  # the clues' own deadlines are not what these tests look at
+
+
+def _clue(store: Store, unit: str = CITY, clerk: str = "clerk") -> str:
+    with store.session() as s:
+        draft = ClueDraft(
+            channel="SH",
+            received=date(2019, 4, 1),
+            real_name=False,
+            summary="反映某局局长充当保护伞",
+            subjects=(SubjectDraft(name="张某", position="局长"),),
+        )
+        [(_, number)] = register_clues(s, actor=actor_for(s, clerk), unit=unit_by_code(s, unit), drafts=[draft])
+        return number
+
+
+def _open(
+    store: Store, clue: str, who: str = "inv", approver: str = "leader", on: date = date(2019, 5, 6), **kw: Any
+) -> str:
+    with store.session() as s:
+        case = open_case(
+            s,
+            actor=actor_for(s, who),
+            approver=approver,
+            subject_name=kw.pop("subject_name", "张某"),
+            subject_position="某局局长",
+            subject_rank="县处级",
+            clue_number=clue,
+            on=on,
+            **kw,
+        )
+        return case.number
+
+
+def _show(store: Store, number: str, who: str = "leader") -> dict[str, Any]:
+    with store.session() as s:
+        return show_case(s, actor=actor_for(s, who), number=number)
+
+
+def test_case_numbers_are_gap_free_per_unit_and_year(store: Store) -> None:
+    build_world2(store)
+    clue = _clue(store)
+    assert [_open(store, clue), _open(store, clue)] == ["530600-2019-LA-0001", "530600-2019-LA-0002"]
+    with pytest.raises(TransitionRefused, match="提请人本人"):
+        _open(store, clue, who="leader", approver="leader")
+    with pytest.raises(TransitionRefused, match="批准人不是领导"):
+        _open(store, clue, approver="manager")
+    with pytest.raises(ValidationError, match="校验码"):
+        _open(store, clue, subject_id_number="530602198007090229")
+    assert _open(store, clue) == "530600-2019-LA-0003"  # the refusals burnt no number
+    assert _open(store, clue, on=date(2020, 1, 6)) == "530600-2020-LA-0001"
+    county_clue = _clue(store, COUNTY, "county_clerk")
+    assert _open(store, county_clue, who="county_inv", approver="county_leader") == "530602-2019-LA-0001"
+    # A county leader cannot approve a city case.
+    with pytest.raises(TransitionRefused, match="上级纪委监委"):
+        _open(store, clue, approver="county_leader")
+    shown = _show(store, "530600-2019-LA-0001")
+    assert shown["clue"] == clue and shown["approved_by"] == "leader" and shown["subject_rank"] == "县处级"
+    assert [h["action"] for h in shown["history"]] == ["open"]
+
+
+def test_detention_of_a_city_case_is_approved_one_level_up(store: Store) -> None:
+    build_world2(store)
+    number = _open(store, _clue(store))
+    start = datetime(2019, 5, 6, 10, 0)
+    with pytest.raises(TransitionRefused, match="上一级纪委监委（云南省纪委监委）"), store.session() as s:
+        detain(s, actor=actor_for(s, "inv"), number=number, approver="leader2", at=start)
+    with store.session() as s:
+        d = detain(s, actor=actor_for(s, "inv"), number=number, approver="pleader", at=start)
+        assert (d.started_on, d.due) == (date(2019, 5, 6), date(2019, 8, 6))
+    with pytest.raises(TransitionRefused, match="已采取过留置"), store.session() as s:
+        detain(s, actor=actor_for(s, "inv"), number=number, approver="pleader", on=date(2019, 5, 7))
+    # The extension too needs the level above; then it is granted once, and only once.
+    with pytest.raises(TransitionRefused, match="上一级"), store.session() as s:
+        extend_detention(
+            s, actor=actor_for(s, "inv"), number=number, approver="leader", reason="案情复杂", on=date(2019, 8, 1)
+        )
+    with store.session() as s:
+        d = extend_detention(
+            s, actor=actor_for(s, "inv"), number=number, approver="pleader", reason="案情复杂", on=date(2019, 8, 1)
+        )
+        assert (d.due, d.extensions) == (date(2019, 11, 6), 1)
+    with pytest.raises(TransitionRefused, match="只能延长一次"), store.session() as s:
+        extend_detention(
+            s, actor=actor_for(s, "inv"), number=number, approver="pleader", reason="再延", on=date(2019, 11, 1)
+        )
+    shown = _show(store, number)
+    assert shown["detention"]["due"] == "2019-11-06" and shown["detained"] is True
+    assert [d["due"] for d in shown["deadlines"] if d["rule"] == "detention"] == ["2019-11-06"]
+    with store.session() as s:
+        release(s, actor=actor_for(s, "inv"), number=number, on=date(2019, 10, 30))
+    shown = _show(store, number)
+    assert shown["detained"] is False
+    assert [h["action"] for h in shown["history"]] == ["open", "detain", "extend_detention", "release"]
+
+
+def test_detention_of_a_county_case_needs_the_city(store: Store) -> None:
+    build_world2(store)
+    number = _open(store, _clue(store, COUNTY, "county_clerk"), who="county_inv", approver="county_leader")
+    with pytest.raises(TransitionRefused, match="昭通市纪委监委"), store.session() as s:
+        detain(s, actor=actor_for(s, "county_inv"), number=number, approver="county_leader", on=date(2019, 5, 6))
+    with pytest.raises(TransitionRefused, match="上一级"), store.session() as s:
+        detain(s, actor=actor_for(s, "county_inv"), number=number, approver="pleader", on=date(2019, 5, 6))
+    with store.session() as s:
+        d = detain(s, actor=actor_for(s, "county_inv"), number=number, approver="leader", on=date(2019, 5, 6))
+        assert d.approved_by == actor_for(s, "leader").user_id
+
+
+def test_family_notice_within_24_hours(store: Store) -> None:
+    build_world2(store)
+    clue = _clue(store)
+    on_time, late, missing = _open(store, clue), _open(store, clue), _open(store, clue)
+    start = datetime(2019, 5, 6, 10, 0)
+    with store.session() as s:
+        for number in (on_time, late, missing):
+            detain(s, actor=actor_for(s, "inv"), number=number, approver="pleader", at=start)
+        notify_family(s, actor=actor_for(s, "inv"), number=on_time, at=datetime(2019, 5, 7, 9, 30))
+        notify_family(s, actor=actor_for(s, "inv"), number=late, at=datetime(2019, 5, 7, 11, 0))
+    assert _show(store, on_time)["history"][-1]["data"]["late"] is False
+    assert _show(store, late)["history"][-1]["data"] == {
+        "at": "2019-05-07T11:00:00",
+        "deadline": "2019-05-07T10:00:00",
+        "late": True,
+    }
+    with pytest.raises(TransitionRefused, match="已登记"), store.session() as s:
+        notify_family(s, actor=actor_for(s, "inv"), number=late, at=datetime(2019, 5, 7, 12, 0))
+    # The case where nobody told the family is on the overdue list the day after.
+    with store.session() as s:
+        overdue = list_overdue(s, actor=actor_for(s, "leader"), as_of=date(2019, 5, 8), kinds=CASE_KINDS)
+    assert [(r["reference"], r["rule"]) for r in overdue] == [(missing, "family_notice")]
+    with pytest.raises(TransitionRefused, match="leader"), store.session() as s:
+        waive_family_notice(s, actor=actor_for(s, "inv"), number=missing, reason="有碍调查", on=date(2019, 5, 6))
+    with store.session() as s:
+        d = waive_family_notice(
+            s, actor=actor_for(s, "leader"), number=missing, reason="可能串供、毁灭证据", on=date(2019, 5, 6)
+        )
+        assert d.notify_waiver == "可能串供、毁灭证据"
+        assert list_overdue(s, actor=actor_for(s, "leader"), as_of=date(2019, 5, 8), kinds=CASE_KINDS) == []
+
+
+def test_outcomes_use_the_vocabulary_and_conclusion_needs_release(store: Store) -> None:
+    build_world2(store)
+    number = _open(store, _clue(store))
+    day = date(2019, 9, 2)
+
+    def outcome(kind: str, value: str, form: Any = None, who: str = "leader") -> None:
+        with store.session() as s:
+            record_outcome(s, actor=actor_for(s, who), number=number, kind=kind, value=value, form=form, on=day)
+
+    with pytest.raises(ValidationError, match="党纪处分」没有「记过"):
+        outcome("党纪处分", "记过")
+    with pytest.raises(ValidationError, match="未知处理结果类别"):
+        outcome("罚款", "一万元")
+    with pytest.raises(ValidationError, match="四种形态"):
+        outcome("党纪处分", "留党察看", 5)
+    with pytest.raises(TransitionRefused, match="roles"):
+        outcome("党纪处分", "留党察看", 3, who="inv")
+    with store.session() as s:
+        detain(s, actor=actor_for(s, "inv"), number=number, approver="pleader", on=date(2019, 5, 6))
+    outcome("党纪处分", "留党察看", "第三种形态")
+    outcome("政务处分", "撤职", 3)
+    outcome("问责", "诫勉")
+    with pytest.raises(TransitionRefused, match="解除留置"), store.session() as s:
+        conclude_case(s, actor=actor_for(s, "leader"), number=number, on=day)
+    with store.session() as s:
+        release(s, actor=actor_for(s, "inv"), number=number, on=day)
+        with pytest.raises(TransitionRefused, match="leader"):
+            conclude_case(s, actor=actor_for(s, "inv"), number=number, on=day)
+        conclude_case(s, actor=actor_for(s, "leader"), number=number, on=day)
+    shown = _show(store, number)
+    assert shown["state"] == "concluded" and shown["concluded_on"] == "2019-09-02"
+    assert [(o["kind"], o["value"], o["form"]) for o in shown["outcomes"]] == [
+        ("party", "留党察看", 3),
+        ("administrative", "撤职", 3),
+        ("accountability_cadre", "诫勉", None),
+    ]
+    with pytest.raises(TransitionRefused, match="审结"):
+        outcome("移送审查起诉", "移送审查起诉")
+    other = _open(store, _clue(store))
+    with pytest.raises(TransitionRefused, match="不予处理的理由"), store.session() as s:
+        conclude_case(s, actor=actor_for(s, "leader"), number=other, on=day)
+
+
+def test_recommendation_follow_up_deadline(store: Store) -> None:
+    build_world2(store)
+    number = _open(store, _clue(store))
+    with store.session() as s:
+        rec = recommend(
+            s,
+            actor=actor_for(s, "inv"),
+            number=number,
+            to_unit="昭阳区自然资源局",
+            content="建立矿产审批廉政风险防控制度",
+            on=date(2019, 6, 3),
+        )
+        rec_id = rec.id
+        assert rec.due == date(2019, 7, 3)
+    with store.session() as s:
+        assert [
+            r["number"] for r in list_cases(s, actor=actor_for(s, "leader"), overdue=True, as_of=date(2019, 7, 4))
+        ] == [number]
+        overdue = list_overdue(s, actor=actor_for(s, "leader"), as_of=date(2019, 7, 4), kinds=CASE_KINDS)
+        assert [r["rule"] for r in overdue] == ["recommendation_followup"]
+        assert overdue[0]["reference"].startswith(number)
+        follow_up(s, actor=actor_for(s, "inv"), recommendation_id=rec_id, result="已出台制度", on=date(2019, 7, 5))
+        assert list_overdue(s, actor=actor_for(s, "leader"), as_of=date(2019, 7, 8), kinds=CASE_KINDS) == []
+        with pytest.raises(TransitionRefused, match="already"):
+            follow_up(s, actor=actor_for(s, "inv"), recommendation_id=rec_id, result="再次", on=date(2019, 7, 8))
+    assert _show(store, number)["history"][-1]["data"] == {"recommendation": rec_id, "late": True}
+
+
+def test_cases_are_hidden_from_their_subject_and_other_units(store: Store) -> None:
+    build_world2(store)
+    number = _open(store, _clue(store), subject_name="周副书记", subject_id_number=SUBJECT_ID)
+    with store.session() as s:
+        s.execute(text(f"UPDATE users SET id_number = '{SUBJECT_ID}' WHERE username = 'leader2'"))
+    with store.session() as s:
+        assert list_cases(s, actor=actor_for(s, "leader2")) == []
+        assert [r["number"] for r in list_cases(s, actor=actor_for(s, "leader"))] == [number]
+        assert list_cases(s, actor=actor_for(s, "county_inv")) == []
+    with pytest.raises(AccessDenied):
+        _show(store, number, "leader2")
+    with pytest.raises(AccessDenied):
+        _show(store, number, "county_inv")
