@@ -38,6 +38,7 @@ def home(tmp_path: Path) -> Path:
     h = tmp_path / "home"
     run(h, "init")
     run(h, "unit", "add", "530600-JW", "--name", "昭通市纪委监委", "--region", "530600")
+    run(h, "user", "add", "admin", "--name", "管理员", "--unit", "530600-JW", "--roles", "admin")
     run(h, "user", "add", "clerk", "--name", "王信访", "--unit", "530600-JW", "--roles", "intake_clerk,case_manager")
     run(h, "user", "add", "inv", "--name", "赵承办", "--unit", "530600-JW", "--roles", "investigator")
     run(h, "user", "add", "boss", "--name", "孙书记", "--unit", "530600-JW", "--roles", "leader")
@@ -46,7 +47,7 @@ def home(tmp_path: Path) -> Path:
 
 def test_init_twice_is_safe(home: Path) -> None:
     first = js(home, "init")
-    assert first["revision"] and first["units"] == 1 and first["users"] == 3
+    assert first["revision"] and first["units"] == 1 and first["users"] == 4
 
 
 def test_deadline_command() -> None:
@@ -57,8 +58,10 @@ def test_deadline_command() -> None:
     assert js(home, "deadline", "--from", "2019-04-01", "--rule", "inquiry_reply")["due"] == "2019-04-23"
     bad = run(home, "deadline", "--from", "2019-02-30", "--days", "3", ok=False)
     assert bad.returncode != 0 and "--from" in bad.stderr and "Traceback" not in bad.stderr
-    far = run(home, "deadline", "--from", "2031-01-01", "--days", "3", ok=False)
-    assert far.returncode != 0 and "2031" in far.stderr and "holidays.yaml" in far.stderr
+    # A year whose holiday notice is not configured: a provisional date, flagged on stdout and stderr.
+    far = run(home, "deadline", "--from", "2031-01-01", "--days", "3", "--json")
+    assert json.loads(far.stdout) == {"due": "2031-01-06", "provisional": True}
+    assert "holidays.yaml" in far.stderr and "provisional" in far.stderr
 
 
 def test_import_list_show_workflow_stats_export(home: Path, tmp_path: Path) -> None:
@@ -103,6 +106,13 @@ def test_bad_import_names_lines_and_writes_nothing(home: Path, tmp_path: Path) -
     problems = json.loads(as_json.stderr)["problems"]
     assert {p["line"] for p in problems} == {5, 6, 7, 8, 9, 10}
     assert len(HEADERS) == 12
+
+
+def test_only_an_administrator_adds_users(home: Path) -> None:
+    args = ["user", "add", "mole", "--name", "内鬼", "--unit", "530600-JW", "--roles", "leader", "--as", "clerk"]
+    proc = run(home, *args, ok=False)
+    assert proc.returncode == 2 and "administrator" in proc.stderr
+    assert "mole" not in {u["username"] for u in js(home, "user", "list")}
 
 
 def test_errors_without_traceback(home: Path) -> None:

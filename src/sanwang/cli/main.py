@@ -59,9 +59,9 @@ def deadline(
     as_json: bool = JSON,
 ) -> None:
     """计算期限 / compute a due date with the working-day calendar."""
-    from sanwang.domain.calendar import default_calendar
     from sanwang.domain.deadlines import Period, deadline_rules, due_date
     from sanwang.domain.values import parse_date
+    from sanwang.services.deadlines import counted
 
     start = parse_date(from_, field="--from")
     given = [(n, u) for n, u in ((working_days, "working_days"), (days, "days"), (months, "months")) if n]
@@ -71,16 +71,24 @@ def deadline(
             "give exactly one of --working-days, --days, --months or --rule",
             field="period",
         )
-    cal = default_calendar()
     if rule:
         r = deadline_rules().get(rule)
-        due = due_date(r, start, cal)
+        due, provisional = counted(lambda cal: due_date(r, start, cal))
         data: dict[str, Any] = {"due": due.isoformat(), "rule": r.name, "rule_zh": r.zh, "period": str(r.period)}
     else:
         amount, unit = given[0]
-        due = due_date(Period(amount=amount, unit=unit), start, cal)  # type: ignore[arg-type]
+        period = Period(amount=amount, unit=unit)  # type: ignore[arg-type]
+        due, provisional = counted(lambda cal: due_date(period, start, cal))
         data = {"due": due.isoformat()}
-    emit(data, as_json, lambda d: out.print(d["due"]))
+    if provisional:
+        # A year without a configured holiday notice: the date is a provisional count (Mon–Fri), flagged.
+        data["provisional"] = True
+        err.print(
+            "注意：期间涉及尚未配置节假日安排的年份，此为暂按周一至周五计算的暂定期限，请在 config/holidays.yaml "
+            "中加入该年通知 / note: the period runs into a year whose holiday notice is not configured; this due "
+            "date is provisional (Mon–Fri counted) — add the notice to config/holidays.yaml"
+        )
+    emit(data, as_json, lambda d: out.print(d["due"] + (" （暂定 / provisional）" if d.get("provisional") else "")))
 
 
 def run() -> None:

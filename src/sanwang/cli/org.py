@@ -1,13 +1,11 @@
-"""``sanwang unit`` and ``sanwang user``: the region tree and its staff."""
+"""``sanwang unit`` and ``sanwang user``: the region tree and its staff (administrators only)."""
 
 from __future__ import annotations
 
 import typer
-from sqlalchemy import select
 
-from sanwang.cli.common import JSON, emit, open_store, table
-from sanwang.services.units import add_unit, add_user
-from sanwang.store.tables import Unit, User
+from sanwang.cli.common import AS_USER, JSON, emit, open_store, table, username
+from sanwang.services.units import add_unit, add_user, check_admin, list_units, list_users
 
 unit_app = typer.Typer(no_args_is_help=True)
 user_app = typer.Typer(no_args_is_help=True)
@@ -20,11 +18,13 @@ def unit_add(
     kind: str = typer.Option("纪委监委", "--kind", help="单位类型 / kind"),
     region: str = typer.Option(..., "--region", help="行政区划代码 / 6-digit region code"),
     parent: str | None = typer.Option(None, "--parent", help="上级单位代码 / parent unit code"),
+    as_user: str | None = AS_USER,
     as_json: bool = JSON,
 ) -> None:
     """新增单位 / add a unit."""
     store = open_store()
     with store.session() as s:
+        check_admin(s, username(as_user))
         u = add_unit(s, code=code, name=name, kind=kind, region_code=region, parent_code=parent)
         data = {"code": u.code, "name": u.name, "kind": u.kind, "region_code": u.region_code}
     emit(data, as_json, lambda d: table("单位 / unit", [(k, k) for k in d], [d]))
@@ -33,31 +33,29 @@ def unit_add(
 @unit_app.command("list")
 def unit_list(as_json: bool = JSON) -> None:
     """列出单位 / list units."""
-    store = open_store()
-    with store.session() as s:
-        rows = [
-            {"code": u.code, "name": u.name, "kind": u.kind, "region_code": u.region_code, "path": u.path}
-            for u in s.scalars(select(Unit).order_by(Unit.path))
-        ]
+    with open_store().session() as s:
+        rows = list_units(s)
     emit(rows, as_json, lambda r: table("单位 / units", [("code", "代码"), ("name", "名称"), ("kind", "类型")], r))
 
 
 @user_app.command("add")
 def user_add(
-    username: str = typer.Argument(..., help="登录名 / username"),
+    new_username: str = typer.Argument(..., metavar="USERNAME", help="登录名 / username"),
     name: str = typer.Option(..., "--name", help="姓名 / name"),
     unit: str = typer.Option(..., "--unit", help="所在单位代码 / unit code"),
     roles: str = typer.Option(..., "--roles", help="角色，逗号分隔 / comma-separated roles"),
     id_number: str | None = typer.Option(None, "--id-number", help="身份证号（用于回避） / ID number, for recusal"),
+    as_user: str | None = AS_USER,
     as_json: bool = JSON,
 ) -> None:
-    """新增用户 / add a user."""
+    """新增用户（首个用户无需管理员） / add a user (the first one needs no administrator)."""
     from sanwang.domain.idnumber import IdNumber
 
     store = open_store()
     with store.session() as s:
+        check_admin(s, username(as_user))
         idn = IdNumber.parse(id_number, field="--id-number").value if id_number else None
-        u = add_user(s, username=username, name=name, unit_code=unit, roles=roles.split(","), id_number=idn)
+        u = add_user(s, username=new_username, name=name, unit_code=unit, roles=roles.split(","), id_number=idn)
         data = {"username": u.username, "name": u.name, "roles": u.roles.split(",")}
     emit(data, as_json, lambda d: table("用户 / user", [(k, k) for k in d], [d]))
 
@@ -65,11 +63,7 @@ def user_add(
 @user_app.command("list")
 def user_list(as_json: bool = JSON) -> None:
     """列出用户 / list users."""
-    store = open_store()
-    with store.session() as s:
-        rows = [
-            {"username": u.username, "name": u.name, "unit": code, "roles": u.roles}
-            for u, code in s.execute(select(User, Unit.code).join(Unit, Unit.id == User.unit_id).order_by(User.id))
-        ]
+    with open_store().session() as s:
+        rows = list_users(s)
     cols = [("username", "登录名"), ("name", "姓名"), ("unit", "单位"), ("roles", "角色")]
     emit(rows, as_json, lambda r: table("用户 / users", cols, r))

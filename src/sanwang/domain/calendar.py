@@ -151,6 +151,9 @@ class _Span:
     ordinals: tuple[int, ...]  # ordinals of the working days, ascending
 
 
+PROVISIONAL_FIRST, PROVISIONAL_LAST = 1980, 2100
+
+
 class WorkingDayCalendar:
     """The working-day calendar (工作日历): which days count, and periods counted on them.
 
@@ -173,11 +176,27 @@ class WorkingDayCalendar:
                 field=f"years.{clash[0].year}",
             )
         self._known = frozenset(notices.years)
+        self._provisional: WorkingDayCalendar | None = None
         self._by_year: dict[int, _Span] = {}
         for first, last in _runs(sorted(self._known)):
             span = _build_span(first, last, off, on)
             for y in range(first, last + 1):
                 self._by_year[y] = span
+
+    def provisional(self) -> WorkingDayCalendar:
+        """A copy in which every year without a notice counts Mon–Fri as working days (暂按普通工作日).
+
+        Only for provisional due dates (暂定期限), which the caller must flag as such until the year's notice
+        is configured; the strict calendar itself never guesses.
+        """
+        if self._provisional is None:
+            plain = {
+                y: YearNotice(notice="（未配置：暂按周一至周五计算） / not configured: Mon–Fri assumed")
+                for y in range(PROVISIONAL_FIRST, PROVISIONAL_LAST + 1)
+                if y not in self._known
+            }
+            self._provisional = WorkingDayCalendar(HolidayNotices(years={**self.notices.years, **plain}))
+        return self._provisional
 
     # -- queries ---------------------------------------------------------------------------------------------
 

@@ -277,6 +277,8 @@ def _conclude(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transit
 def _feedback(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transition:
     if not snap.real_name:
         raise _refuse("匿名线索没有可反馈的反映人", "an anonymous clue has no reporter to inform")
+    if actor.user_id != snap.handler_id:
+        _need_role(actor, (Role.INTAKE_CLERK, Role.CASE_MANAGER, Role.LEADER), "反馈反映人", "informing the reporter")
     kind = args.get("kind")
     if kind == "accepted":
         return Transition("feedback", snap.state, snap.state, {}, ("reporter_acceptance", "contact_12337"))

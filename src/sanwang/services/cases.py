@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from sanwang.domain.calendar import default_calendar
 from sanwang.domain.cases import (
     CASE_STATE_ZH,
     CaseSnapshot,
@@ -299,7 +298,7 @@ def detain(
         on or (at.date() if at else None),
         {"approver": leader, "approver_commission_id": leader_commission},
     )
-    due, warn = deadlines.compute("detention", day)
+    due, warn, _ = deadlines.compute("detention", day)
     d = Detention(case_id=case.id, started_on=day, due=due, extensions=0, approved_by=leader.user_id)
     session.add(d)
     session.flush()
@@ -369,9 +368,9 @@ def extend_detention(
     d = _detention(session, case)
     assert d is not None
     rule = deadline_rules().get("detention")
-    cal = default_calendar()
     old = d.due
-    d.due, d.extensions = extended_due(rule, d.due, cal, 1), d.extensions + 1
+    new_due, _ = deadlines.counted(lambda cal: extended_due(rule, old, cal, 1))
+    d.due, d.extensions = new_due, d.extensions + 1
     dl = session.scalar(
         select(Deadline).where(
             Deadline.entity_kind == "case",
@@ -381,7 +380,10 @@ def extend_detention(
         )
     )
     if dl is not None:
-        dl.due, dl.warn_from, dl.extensions = d.due, warn_from(rule, d.due, cal, dl.trigger_on), dl.extensions + 1
+        trigger = dl.trigger_on
+        warn, provisional = deadlines.counted(lambda cal: warn_from(rule, new_due, cal, trigger))
+        dl.due, dl.warn_from, dl.extensions = new_due, warn, dl.extensions + 1
+        dl.provisional = dl.provisional or provisional
     _record(session, case, t, actor, day, reason, {"old_due": old.isoformat(), "new_due": d.due.isoformat()})
     return d
 
@@ -433,7 +435,7 @@ def recommend(
 ) -> Recommendation:
     """监察建议 to a unit (以案促改), with its follow-up deadline (``recommendation_followup``)."""
     case, t, day = _step(session, actor, number, "recommend", on, {"to_unit": to_unit, "content": content})
-    due, _ = deadlines.compute("recommendation_followup", day)
+    due, _, _ = deadlines.compute("recommendation_followup", day)
     rec = Recommendation(case_id=case.id, to_unit=t.data["to_unit"], content=t.data["content"], issued_on=day, due=due)
     session.add(rec)
     session.flush()

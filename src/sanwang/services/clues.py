@@ -222,6 +222,7 @@ def act(
         args["handler_id"] = handler.id
     if action == "mark_duplicate" and args.get("of"):
         other = get_clue(session, str(args.pop("of")))
+        check_clue(session, actor, other)
         if other.id == clue.id:
             raise TransitionRefused("线索不能与自身重复", "a clue cannot duplicate itself")
         args["of_id"] = other.id
@@ -304,7 +305,7 @@ def _hand_over(session: Session, actor: Actor, clue: Clue, target_id: int | None
         deadlines.meet(session, "clue", clue.id, ("pass_on",), day)
         return {"new_clue": new_number, "target": target.code}
     kind = "gang_clues" if target.kind == "公安机关" else "referral"
-    due, _ = deadlines.compute("commission_transfer_gang" if kind == "gang_clues" else "pass_on", day)
+    due, _, _ = deadlines.compute("commission_transfer_gang" if kind == "gang_clues" else "pass_on", day)
     session.add(
         Transfer(
             direction="commission_to_police" if target.kind == "公安机关" else "commission_to_other",
@@ -359,7 +360,9 @@ def list_clues(
     q = restrict_clues(session, actor, q)
     if limit:
         q = q.limit(limit)
-    return [summary_row(c, due) for c, due in session.execute(q).all()]
+    rows = [summary_row(c, due) for c, due in session.execute(q).all()]
+    audit(session, actor, "list", "clue", None, None, {"overdue": overdue, "state": state, "rows": len(rows)})
+    return rows
 
 
 def summary_row(clue: Clue, due: date | None) -> dict[str, Any]:

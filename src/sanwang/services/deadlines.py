@@ -2,31 +2,47 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import and_, insert, select, update
 from sqlalchemy.orm import Session
 
-from sanwang.domain.calendar import default_calendar
+from sanwang.domain.calendar import WorkingDayCalendar, default_calendar
 from sanwang.domain.deadlines import deadline_rules, due_date, extended_due, warn_from
-from sanwang.domain.errors import NotFound
+from sanwang.domain.errors import CalendarRangeError, NotFound
 from sanwang.domain.workflow import Actor
 from sanwang.services.context import record
 from sanwang.store.tables import Deadline
 
+T = TypeVar("T")
 
-def compute(rule_name: str, trigger: date) -> tuple[date, date]:
-    """(due, warn_from) for a rule started on ``trigger``."""
-    rule = deadline_rules().get(rule_name)
+
+def counted(fn: Callable[[WorkingDayCalendar], T]) -> tuple[T, bool]:
+    """Count on the configured calendar; where a year's holiday notice is missing, count provisionally
+    (Mon–Fri) and say so — never refuse the work, never pass a guess off as final."""
     cal = default_calendar()
-    due = due_date(rule, trigger, cal)
-    return due, warn_from(rule, due, cal, trigger)
+    try:
+        return fn(cal), False
+    except CalendarRangeError:
+        return fn(cal.provisional()), True
+
+
+def compute(rule_name: str, trigger: date) -> tuple[date, date, bool]:
+    """(due, warn_from, provisional) for a rule started on ``trigger``."""
+    rule = deadline_rules().get(rule_name)
+
+    def both(cal: WorkingDayCalendar) -> tuple[date, date]:
+        due = due_date(rule, trigger, cal)
+        return due, warn_from(rule, due, cal, trigger)
+
+    (due, warn), provisional = counted(both)
+    return due, warn, provisional
 
 
 def row(entity_kind: str, entity_id: int, unit_id: int, rule_name: str, trigger: date) -> dict[str, Any]:
-    due, warn = compute(rule_name, trigger)
+    due, warn, provisional = compute(rule_name, trigger)
     return {
         "entity_kind": entity_kind,
         "entity_id": entity_id,
@@ -36,7 +52,23 @@ def row(entity_kind: str, entity_id: int, unit_id: int, rule_name: str, trigger:
         "due": due,
         "warn_from": warn,
         "extensions": 0,
+        "provisional": provisional,
     }
+
+
+def recompute_provisional(session: Session) -> int:
+    """Recompute open provisional deadlines that the configured calendar can now count (after an office adds
+    next year's notice). Returns how many became final."""
+    fixed = 0
+    rules = set(deadline_rules().names)
+    for dl in session.scalars(select(Deadline).where(Deadline.provisional.is_(True), Deadline.met_on.is_(None))):
+        if dl.rule not in rules or dl.extensions:
+            continue
+        due, warn, provisional = compute(dl.rule, dl.trigger_on)
+        if not provisional:
+            dl.due, dl.warn_from, dl.provisional = due, warn, False
+            fixed += 1
+    return fixed
 
 
 def start(
@@ -77,13 +109,14 @@ def extend(
     if dl is None:
         raise NotFound(f"没有未完成的期限「{rule_name}」", f"no open deadline {rule_name}")
     rule = deadline_rules().get(rule_name)
-    cal = default_calendar()
-    new_due = extended_due(rule, dl.due, cal, 1) if dl.extensions < rule.max_extensions else None
-    if new_due is None:
-        extended_due(rule, dl.due, cal, dl.extensions + 1)  # raises the bilingual refusal
-        raise AssertionError("unreachable")
+    if dl.extensions >= rule.max_extensions:
+        extended_due(rule, dl.due, default_calendar(), dl.extensions + 1)  # raises the bilingual refusal
     old = dl.due
-    dl.due, dl.warn_from, dl.extensions = new_due, warn_from(rule, new_due, cal, dl.trigger_on), dl.extensions + 1
+    (new_due, warn), provisional = counted(
+        lambda cal: (d := extended_due(rule, old, cal, 1), warn_from(rule, d, cal, dl.trigger_on))
+    )
+    dl.due, dl.warn_from, dl.extensions = new_due, warn, dl.extensions + 1
+    dl.provisional = dl.provisional or provisional
     record(
         session,
         entity_kind,

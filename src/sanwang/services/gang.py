@@ -209,7 +209,7 @@ def register_gang_case(
     business_day(filed_on, what="filed_on")
     day = business_day(notified_on, not_before=filed_on, what="notified_on")
     member_rows = _members(members, set())
-    notify_due, _ = deadlines.compute("police_notify", filed_on)
+    notify_due, _, _ = deadlines.compute("police_notify", filed_on)
     late = day > notify_due
     gc = GangCase(
         police_number=number,
@@ -368,7 +368,7 @@ def send_transfer(
         raise ValidationError(
             "发现线索的日期不能晚于移送日期", "the clue cannot be found after it is sent", field="found_on"
         )
-    due, _ = deadlines.compute(rule, trigger)
+    due, _, _ = deadlines.compute(rule, trigger)
     from_id, to_id = (
         (gc.police_unit_id, gc.unit_id) if way == "police_to_commission" else (gc.unit_id, gc.police_unit_id)
     )
@@ -727,7 +727,7 @@ def _tracks(session: Session, gc: GangCase) -> list[dict[str, Any]]:
 
 
 def summary_row(session: Session, gc: GangCase) -> dict[str, Any]:
-    notify_due, _ = deadlines.compute("police_notify", gc.filed_on)
+    notify_due, _, _ = deadlines.compute("police_notify", gc.filed_on)
     tracks = {t.track: t.status for t in session.scalars(select(CaseTrack).where(CaseTrack.gang_case_id == gc.id))}
     unit = session.get(Unit, gc.unit_id)
     return {

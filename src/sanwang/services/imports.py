@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sanwang.domain.calendar import default_calendar
 from sanwang.domain.errors import ImportRejected, LineProblem, SanwangError, ValidationError
 from sanwang.domain.idnumber import IdNumber
 from sanwang.domain.values import Phone, parse_date, parse_yes_no
@@ -96,14 +95,6 @@ def parse_row(line: int, row: dict[str, str], problems: _Problems, as_of: date) 
             received = parse_date(row["收到日期"], field="收到日期", line=line)
             if received > as_of:
                 problems.add(line, "收到日期", "收到日期晚于今天", "the date received is in the future")
-                received = None
-            elif received.year not in default_calendar().known_years:
-                problems.add(
-                    line,
-                    "收到日期",
-                    f"{received.year} 年的节假日安排未配置，无法计算期限",
-                    f"the holiday notice for {received.year} is not configured; deadlines cannot be computed",
-                )
                 received = None
         except ValidationError as e:
             problems.from_error(line, "收到日期", e)

@@ -21,7 +21,6 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from sanwang.domain.calendar import default_calendar
 from sanwang.domain.cases import (
     MARK_ZH,
     TRANSFER_DIRECTIONS,
@@ -104,8 +103,8 @@ def _active(session: Session, t: Target) -> list[Mark]:
 
 
 def _deadline_row(kind: str, entity_id: int, unit_id: int, rule: str, trigger: date, due: date) -> dict[str, Any]:
-    cal = default_calendar()
-    warn = max(cal.subtract_working_days(due, 3), trigger) if due > trigger else due
+    back, provisional = deadlines.counted(lambda cal: cal.subtract_working_days(due, 3))
+    warn = max(back, trigger) if due > trigger else due
     return {
         "entity_kind": kind,
         "entity_id": entity_id,
@@ -115,6 +114,7 @@ def _deadline_row(kind: str, entity_id: int, unit_id: int, rule: str, trigger: d
         "due": due,
         "warn_from": warn,
         "extensions": 0,
+        "provisional": provisional,
     }
 
 
@@ -172,7 +172,7 @@ def set_mark(
     if unit:
         data["target_unit"] = unit.code
     if period is not None:
-        due = due_date(period, day, default_calendar())
+        due, _ = deadlines.counted(lambda cal: due_date(period, day, cal))
         session.execute(insert(Deadline), [_deadline_row("mark", m.id, t.unit_id, PROGRESS_RULE, day, due)])
         data.update({"report_every": str(period), "next_report_due": due.isoformat()})
     record(session, t.kind, t.id, "set_mark", actor=actor, day=day, reason=m.reason, data=data)
@@ -223,7 +223,7 @@ def report_progress(
     )
     deadlines.meet(session, "mark", m.id, [PROGRESS_RULE], day)
     period = parse_period(_period_text(session, t, m.id))
-    next_due = due_date(period, day, default_calendar())
+    next_due, _ = deadlines.counted(lambda cal: due_date(period, day, cal))
     session.execute(insert(Deadline), [_deadline_row("mark", m.id, t.unit_id, PROGRESS_RULE, day, next_due)])
     late = current is not None and day > current.due
     record(

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from sanwang.services.deadlines import recompute_provisional
 from sanwang.store.db import Store
 from sanwang.store.tables import Unit, User
 
@@ -34,9 +35,17 @@ def initialise(store: Store | None = None, *, region: str | None = None, name: s
                     roles=["admin", "intake_clerk", "case_manager"],
                 )
         with store.session() as s:
+            # An office may just have added next year's holiday notice: make provisional deadlines final.
+            finalised = recompute_provisional(s)
             units = len(s.scalars(select(Unit.id)).all())
             users = len(s.scalars(select(User.id)).all())
-        return {"database": _redacted(store.url), "revision": revision, "units": units, "users": users}
+        return {
+            "database": _redacted(store.url),
+            "revision": revision,
+            "units": units,
+            "users": users,
+            "deadlines_finalised": finalised,
+        }
     finally:
         store.dispose()
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, distinct, exists, func, literal, select
+from sqlalchemy import ColumnElement, and_, distinct, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
@@ -20,7 +20,7 @@ from sanwang.domain.errors import ValidationError
 from sanwang.domain.vocab import channels, disposal_methods
 from sanwang.domain.workflow import Actor
 from sanwang.services.context import today, unit_by_code
-from sanwang.services.policy import visible_unit_ids
+from sanwang.services.policy import audit, restrict_clues, visible_unit_ids
 from sanwang.services.units import subtree_ids
 from sanwang.store.tables import (
     CaseTrack,
@@ -113,15 +113,17 @@ FIGURES: tuple[Figure, ...] = (
     ),
     Figure(
         "clues_overdue",
-        "超期未办结线索",
+        "超期线索（期内有期限逾期未办）",
         "件",
         lambda p: _clues(
             p,
+            # Historical: a deadline due before the period's end and not met by then (met later still counts).
             exists().where(
                 Deadline.entity_kind == "clue",
                 Deadline.entity_id == Clue.id,
-                Deadline.met_on.is_(None),
                 Deadline.due < p.until,
+                Deadline.due >= p.since,
+                or_(Deadline.met_on.is_(None), Deadline.met_on > p.until),
             ),
         ),
     ),
@@ -271,7 +273,15 @@ def drill(
         raise ValidationError(f"未知统计项 {figure}，可选：{known}", f"unknown figure {figure}; choose from {known}")
     p = _period(session, actor, since, until, unit_code)
     q = f.query(p).subquery()
-    return [str(label) for label in session.scalars(select(q.c[1]).distinct().order_by(q.c[1]))]
+    listing = select(q.c[1]).distinct().order_by(q.c[1])
+    if f.query(p).selected_columns[0].table is Clue.__table__:
+        # The list names clues: recusal applies to it exactly as to any other read of clues.
+        listing = restrict_clues(session, actor, select(Clue.number).where(Clue.id.in_(select(q.c[0])))).order_by(
+            Clue.number
+        )
+    records = [str(label) for label in session.scalars(listing)]
+    audit(session, actor, "list", "statistics", None, None, {"figure": figure, "rows": len(records)})
+    return records
 
 
 ZH_RATES = {

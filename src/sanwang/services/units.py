@@ -78,3 +78,28 @@ def commission_of(session: Session, unit_id: int) -> Unit:
             return unit
         unit = session.get(Unit, unit.parent_id) if unit.parent_id else None
     raise ValidationError("该单位不属于任何纪委监委", "this unit belongs to no commission", field="unit")
+
+
+def check_admin(session: Session, username: str) -> None:
+    """Units and users are managed by administrators — except on a ledger with no user yet (bootstrap)."""
+    from sanwang.domain.errors import AccessDenied
+    from sanwang.services.context import actor_for
+
+    if session.scalar(select(User.id).limit(1)) is None:
+        return
+    if not actor_for(session, username).has(Role.ADMIN):
+        raise AccessDenied("只有系统管理员可以管理单位和用户", "only an administrator can manage units and users")
+
+
+def list_units(session: Session) -> list[dict[str, str]]:
+    return [
+        {"code": u.code, "name": u.name, "kind": u.kind, "region_code": u.region_code, "path": u.path}
+        for u in session.scalars(select(Unit).order_by(Unit.path))
+    ]
+
+
+def list_users(session: Session) -> list[dict[str, str]]:
+    return [
+        {"username": u.username, "name": u.name, "unit": code, "roles": u.roles}
+        for u, code in session.execute(select(User, Unit.code).join(Unit, Unit.id == User.unit_id).order_by(User.id))
+    ]

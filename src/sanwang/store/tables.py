@@ -166,6 +166,8 @@ class Deadline(Base):
     due: Mapped[date] = mapped_column(Date)
     warn_from: Mapped[date] = mapped_column(Date)
     extensions: Mapped[int] = mapped_column(Integer, default=0)
+    # Computed while the holiday notice of a year it spans was not configured (暂定): recomputed by `sanwang init`.
+    provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     met_on: Mapped[date | None] = mapped_column(Date)
     reminded_on: Mapped[date | None] = mapped_column(Date)
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 14:05:12.813340
+Create Date: 2026-11-24 14:29:16.319492
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ def upgrade() -> None:
         sa.Column("due", sa.Date(), nullable=False),
         sa.Column("warn_from", sa.Date(), nullable=False),
         sa.Column("extensions", sa.Integer(), nullable=False),
+        sa.Column("provisional", sa.Boolean(), nullable=False),
         sa.Column("met_on", sa.Date(), nullable=True),
         sa.Column("reminded_on", sa.Date(), nullable=True),
         sa.ForeignKeyConstraint(["unit_id"], ["units.id"], name=op.f("fk_deadlines_unit_id_units")),

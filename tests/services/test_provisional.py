@@ -1,0 +1,57 @@
+"""Deadlines running into a year without a configured holiday notice: provisional, flagged, then finalised."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from sanwang.domain.calendar import default_calendar
+from sanwang.services import deadlines
+from sanwang.services.setup import initialise
+from sanwang.store.db import Store
+from sanwang.store.tables import Deadline
+from tests.services.world import CITY, build_world
+
+# An office's own notice for 2027 (a test fixture, not the State Council's text).
+OFFICE_2027 = """\
+years:
+  2027:
+    notice: 本单位测试用2027年安排
+    holidays: [2027-01-01..2027-01-03, 2027-02-06..2027-02-13]
+    workdays: [2027-02-14]
+"""
+
+
+def test_provisional_until_the_notice_is_added(store: Store) -> None:
+    build_world(store)
+    due, _, provisional = deadlines.compute("disposal_opinion", date(2026, 12, 31))
+    # 2027-01-31 is a Sunday: counted Mon–Fri it moves to Monday 1 February, and is flagged.
+    assert (due, provisional) == (date(2027, 2, 1), True)
+    with store.session() as s:
+        from sanwang.services.context import unit_by_code
+
+        deadlines.start(
+            s, "clue", 1, unit_by_code(s, CITY).id, ["disposal_opinion", "verification"], date(2026, 12, 31)
+        )
+    home = Path(os.environ["SANWANG_HOME"])
+    (home / "config").mkdir(parents=True, exist_ok=True)
+    (home / "config" / "holidays.yaml").write_text(OFFICE_2027, encoding="utf-8")
+    default_calendar.cache_clear()
+    try:
+        result = initialise(store)
+        assert result["deadlines_finalised"] == 2
+        with store.session() as s:
+            rows = {d.rule: d for d in s.scalars(select(Deadline))}
+        assert not rows["disposal_opinion"].provisional and rows["disposal_opinion"].due == date(2027, 2, 1)
+        # 15 working days from 2026-12-31: 2027-01-01..03 are now holidays, so it ends on 22 January.
+        assert rows["verification"].due == date(2027, 1, 22) and not rows["verification"].provisional
+    finally:
+        default_calendar.cache_clear()
+
+
+def test_known_years_are_final(store: Store) -> None:
+    due, _, provisional = deadlines.compute("inquiry_reply", date(2019, 4, 1))
+    assert (due, provisional) == (date(2019, 4, 23), False)
