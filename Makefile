@@ -25,8 +25,8 @@ demo: install
 test: install-test lint typecheck pytest
 
 lint:
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench docs/*.py)
+	$(BIN)/ruff format --check src tests $(wildcard bench docs/*.py)
 
 typecheck:
 	$(BIN)/mypy
