@@ -122,6 +122,12 @@ def test_deadlines_started_and_met(store: Store) -> None:
     assert rows["verification"].due == date(2019, 5, 27) and rows["verification"].met_on is None
     overdue = {c["number"] for c in with_overdue(store, date(2019, 6, 1))}
     assert overdue == {num}
+    with store.session() as s:
+        manager = actor_for(s, "manager")
+        # Verification is due 2019-05-27 with a 5-working-day warning window from 2019-05-20.
+        soon = list_clues(s, actor=manager, warning=True, as_of=date(2019, 5, 21))
+        assert [(c["number"], c["due"]) for c in soon] == [(num, "2019-05-27")]
+        assert list_clues(s, actor=manager, warning=True, as_of=date(2019, 5, 10)) == []
 
 
 def with_overdue(store: Store, as_of: date) -> list[dict[str, object]]:

@@ -90,6 +90,7 @@ def register(
 @app.command("list")
 def list_(
     overdue: bool = typer.Option(False, "--overdue", help="只列超期线索 / only clues past a deadline"),
+    warning: bool = typer.Option(False, "--warning", help="只列临期预警线索 / only clues in a warning window"),
     state: str | None = typer.Option(None, "--state", help="按状态筛选 / filter by state"),
     as_of: str | None = typer.Option(None, "--as-of", help="以该日计算超期 / overdue as of this date"),
     limit: int | None = typer.Option(None, "--limit", min=1, help="最多列出条数 / at most this many"),
@@ -100,8 +101,10 @@ def list_(
     from sanwang.services.clues import list_clues
 
     with unit_of_work(as_user) as (s, actor):
-        rows = list_clues(s, actor=actor, overdue=overdue, state=state, as_of=day(as_of, "--as-of"), limit=limit)
-    title = "超期线索 / overdue clues" if overdue else "线索台账 / clues"
+        rows = list_clues(
+            s, actor=actor, overdue=overdue, warning=warning, state=state, as_of=day(as_of, "--as-of"), limit=limit
+        )
+    title = "超期线索 / overdue clues" if overdue else "临期线索 / due soon" if warning else "线索台账 / clues"
     emit(rows, as_json, lambda r: table(f"{title}（{len(r)}）", LIST_COLUMNS, r))
 
 

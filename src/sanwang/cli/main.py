@@ -238,3 +238,22 @@ def demo(
 
 
 STAGES = {"units": "单位与用户", "register": "登记线索", "replay": "重放处置流程"}
+
+
+@app.command()
+def remind(
+    as_of: str | None = typer.Option(None, "--as-of", help="以该日计算逾期（默认今天） / overdue as of this date"),
+    every: int = typer.Option(7, "--every", min=1, help="同一事项至少间隔天数 / days between reminders of one item"),
+    as_user: str | None = AS_USER,
+    as_json: bool = JSON,
+) -> None:
+    """生成催办单：逾期事项逐条催办并留痕，需升级的列出 / issue reminders for overdue deadlines, with escalations."""
+    from sanwang.cli.common import day, table
+    from sanwang.services.context import business_day
+    from sanwang.services.reminders import remind as issue
+
+    with unit_of_work(as_user) as (s, actor):
+        data = issue(s, actor=actor, as_of=business_day(day(as_of, "--as-of"), what="--as-of"), every_days=every)
+    cols = [("reference", "事项"), ("rule_zh", "期限"), ("due", "到期日"), ("days_overdue", "逾期天数"),
+            ("unit", "单位"), ("handler", "承办人"), ("escalate", "升级")]  # fmt: skip
+    emit(data, as_json, lambda d: table(f"催办单 {d['as_of']}（{len(d['reminders'])} 项）", cols, d["reminders"]))

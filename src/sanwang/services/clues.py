@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import and_, func, insert, select
 from sqlalchemy.orm import Session
 
 from sanwang.domain.errors import NotFound, TransitionRefused, ValidationError
@@ -338,16 +338,19 @@ def list_clues(
     *,
     actor: Actor,
     overdue: bool = False,
+    warning: bool = False,
     state: str | None = None,
     as_of: date | None = None,
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """The ledger (线索台账) as the actor may see it; with ``overdue``, only clues past a deadline."""
+    """The ledger (线索台账) as the actor may see it; with ``overdue``, only clues past a deadline; with
+    ``warning``, only clues inside a deadline's warning window (临期预警)."""
     as_of = as_of or date.today()
-    if overdue:
+    if overdue or warning:
+        window = Deadline.due < as_of if overdue else and_(Deadline.warn_from <= as_of, Deadline.due >= as_of)
         dq = (
             select(Deadline.entity_id, func.min(Deadline.due).label("due"))
-            .where(Deadline.entity_kind == "clue", Deadline.met_on.is_(None), Deadline.due < as_of)
+            .where(Deadline.entity_kind == "clue", Deadline.met_on.is_(None), window)
             .group_by(Deadline.entity_id)
             .subquery()
         )
@@ -361,7 +364,15 @@ def list_clues(
     if limit:
         q = q.limit(limit)
     rows = [summary_row(c, due) for c, due in session.execute(q).all()]
-    audit(session, actor, "list", "clue", None, None, {"overdue": overdue, "state": state, "rows": len(rows)})
+    audit(
+        session,
+        actor,
+        "list",
+        "clue",
+        None,
+        None,
+        {"overdue": overdue, "warning": warning, "state": state, "rows": len(rows)},
+    )
     return rows
 
 
