@@ -14,6 +14,8 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from sanwang.domain.errors import NotFound, TransitionRefused, ValidationError
@@ -91,6 +93,11 @@ def check_register(session: Session, actor: Actor, unit: Unit) -> None:
 
 def _allocate(session: Session, unit_id: int, year: int, count: int) -> int:
     """Reserve ``count`` sequence numbers; returns the first. Locked for the transaction."""
+    # Create the counter row if missing without racing a concurrent first registration, then lock it.
+    dialect = session.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        ins = pg_insert if dialect == "postgresql" else sqlite_insert
+        session.execute(ins(ClueCounter).values(unit_id=unit_id, year=year, last_seq=0).on_conflict_do_nothing())
     counter = session.scalar(
         select(ClueCounter).where(ClueCounter.unit_id == unit_id, ClueCounter.year == year).with_for_update()
     )
@@ -179,8 +186,10 @@ def register_clues(
     return list(zip(ids, (n for _, n in numbers), strict=True))
 
 
-def get_clue(session: Session, number: str) -> Clue:
-    clue = session.scalar(select(Clue).where(Clue.number == number.strip()))
+def get_clue(session: Session, number: str, *, lock: bool = False) -> Clue:
+    """A clue by number; ``lock`` holds its row until the transaction ends (two steps on one clue queue)."""
+    q = select(Clue).where(Clue.number == number.strip())
+    clue = session.scalar(q.with_for_update() if lock else q)
     if clue is None:
         raise NotFound(f"线索 {number} 不存在", f"no clue numbered {number}")
     return clue
@@ -212,7 +221,7 @@ def act(
 ) -> Clue:
     """Take one workflow step on a clue (线索流转) — refused, with what is missing, if not allowed now."""
     args = dict(args or {})
-    clue = get_clue(session, number)
+    clue = get_clue(session, number, lock=True)
     check_clue(session, actor, clue)
     day = business_day(on, not_before=clue.received)
     if action == "assign" and args.get("handler"):
