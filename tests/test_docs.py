@@ -50,9 +50,12 @@ def _sections(text: str) -> dict[str, str]:
 
 
 def _options(cmd: Any) -> set[str]:
-    return {
-        o for p in cmd.params if getattr(p, "param_type_name", "") == "option" for o in p.opts if o.startswith("--")
-    }
+    """Long option names a command takes, including the off-switch of a flag pair (``--cleared/--uncleared``)."""
+    names: set[str] = set()
+    for p in cmd.params:
+        if getattr(p, "param_type_name", "") == "option":
+            names |= {o for o in [*p.opts, *getattr(p, "secondary_opts", [])] if o.startswith("--")}
+    return names
 
 
 def _listed(section: str) -> set[str]:

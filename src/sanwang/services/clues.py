@@ -40,6 +40,7 @@ from sanwang.store.tables import (
     Transfer,
     Unit,
     User,
+    table_of,
 )
 
 
@@ -149,7 +150,21 @@ def register_clues(
         }
         for i, d in enumerate(drafts)
     ]
-    ids = [r.id for r in session.execute(insert(Clue).returning(Clue.id, sort_by_parameter_order=True), rows)]
+    # Core (not ORM) executemany; ids are read back by (unit, year, seq), which this transaction reserved, so
+    # no per-row RETURNING round trip is needed on either database.
+    session.execute(insert(table_of(Clue)), rows)
+    id_of: dict[tuple[int, int], int] = {}
+    for year, idx in by_year.items():
+        seqs = [numbers[i][0] for i in idx]
+        id_of.update(
+            ((year, seq), cid)
+            for cid, seq in session.execute(
+                select(Clue.id, Clue.seq).where(
+                    Clue.unit_id == unit.id, Clue.year == year, Clue.seq >= min(seqs), Clue.seq <= max(seqs)
+                )
+            )
+        )
+    ids = [id_of[(d.received.year, numbers[i][0])] for i, d in enumerate(drafts)]
     subjects: list[dict[str, Any]] = []
     reporters: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
@@ -182,7 +197,7 @@ def register_clues(
         dls.extend(deadlines.row("clue", cid, unit.id, r, d.received) for r in rules)
     for table, batch in ((ClueSubject, subjects), (ClueReporter, reporters), (Event, events), (Deadline, dls)):
         if batch:
-            session.execute(insert(table), batch)
+            session.execute(insert(table_of(table)), batch)
     return list(zip(ids, (n for _, n in numbers), strict=True))
 
 

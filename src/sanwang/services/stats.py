@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, distinct, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
@@ -80,10 +80,8 @@ def _cases_with_outcome(p: Period, kinds: tuple[str, ...], form: int | None = No
 
 
 def _marked(p: Period, kind: str) -> Rows:
-    on_clue = exists().where(
-        Mark.entity_kind == "clue", Mark.entity_id == Clue.id, Mark.kind == kind, p.between(Mark.set_on)
-    )
-    return _clues(p, on_clue)
+    marked = select(Mark.entity_id).where(Mark.entity_kind == "clue", Mark.kind == kind, p.between(Mark.set_on))
+    return _clues(p, Clue.id.in_(marked))
 
 
 def _gang(p: Period, *cond: Any) -> Rows:
@@ -117,13 +115,15 @@ FIGURES: tuple[Figure, ...] = (
         "件",
         lambda p: _clues(
             p,
-            # Historical: a deadline due before the period's end and not met by then (met later still counts).
-            exists().where(
-                Deadline.entity_kind == "clue",
-                Deadline.entity_id == Clue.id,
-                Deadline.due < p.until,
-                Deadline.due >= p.since,
-                or_(Deadline.met_on.is_(None), Deadline.met_on > p.until),
+            # Historical: a deadline due within the period and not met by its end (met later still counts).
+            Clue.id.in_(
+                select(Deadline.entity_id).where(
+                    Deadline.entity_kind == "clue",
+                    Deadline.due < p.until,
+                    Deadline.due >= p.since,
+                    p.within(Deadline.unit_id),
+                    or_(Deadline.met_on.is_(None), Deadline.met_on > p.until),
+                )
             ),
         ),
     ),
@@ -172,7 +172,8 @@ BY_NAME = {f.name: f for f in FIGURES}
 
 
 def _count(session: Session, q: Rows) -> int:
-    return int(session.scalar(select(func.count(distinct(q.subquery().c[0])))) or 0)
+    # Every figure selects rows of one table by conditions, so its keys are unique: count(*) suffices.
+    return int(session.scalar(select(func.count()).select_from(q.subquery())) or 0)
 
 
 def _period(session: Session, actor: Actor, since: date | None, until: date | None, unit_code: str | None) -> Period:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -111,8 +112,10 @@ class Clue(Base):
     __table_args__ = (
         UniqueConstraint("unit_id", "year", "seq", name="uq_clues_unit_year_seq"),
         UniqueConstraint("unit_id", "external_ref", name="uq_clues_unit_external_ref"),
-        # Covering index for the statistics: period scans read no table rows.
-        Index("ix_clues_received_stats", "received", "unit_id", "channel", "state", "disposal", "outcome"),
+        # Covering indexes for the statistics: each period figure is a range scan that reads no table rows.
+        Index("ix_clues_received_stats", "received", "unit_id", "channel", "gang_related", "concluded_on"),
+        Index("ix_clues_disposed_stats", "disposed_on", "unit_id", "disposal"),
+        Index("ix_clues_concluded_stats", "concluded_on", "unit_id", "outcome"),
         Index("ix_clues_state", "state"),
     )
 
@@ -173,6 +176,8 @@ class Deadline(Base):
 
     __table_args__ = (
         Index("ix_deadlines_entity", "entity_kind", "entity_id"),
+        # The historical overdue figure: deadlines due in a period, by unit, with when (if ever) they were met.
+        Index("ix_deadlines_period", "entity_kind", "due", "unit_id", "met_on", "entity_id"),
         # The overdue list reads only open deadlines in due order.
         Index(
             "ix_deadlines_open_due",
@@ -377,3 +382,8 @@ class AuditEntry(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     purpose: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table behind a mapped class, for bulk inserts that bypass the ORM's per-row bookkeeping."""
+    return Base.metadata.tables[model.__tablename__]
