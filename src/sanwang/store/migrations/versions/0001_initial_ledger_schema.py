@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 14:44:37.189332
+Create Date: 2026-11-24 14:29:16.319492
 """
 
 from __future__ import annotations
@@ -67,9 +67,6 @@ def upgrade() -> None:
             unique=False,
             postgresql_where=sa.text("met_on IS NULL"),
             sqlite_where=sa.text("met_on IS NULL"),
-        )
-        batch_op.create_index(
-            "ix_deadlines_period", ["entity_kind", "due", "unit_id", "met_on", "entity_id"], unique=False
         )
 
     op.create_table(
@@ -183,10 +180,8 @@ def upgrade() -> None:
         sa.UniqueConstraint("unit_id", "year", "seq", name="uq_clues_unit_year_seq"),
     )
     with op.batch_alter_table("clues", schema=None) as batch_op:
-        batch_op.create_index("ix_clues_concluded_stats", ["concluded_on", "unit_id", "outcome"], unique=False)
-        batch_op.create_index("ix_clues_disposed_stats", ["disposed_on", "unit_id", "disposal"], unique=False)
         batch_op.create_index(
-            "ix_clues_received_stats", ["received", "unit_id", "channel", "gang_related", "concluded_on"], unique=False
+            "ix_clues_received_stats", ["received", "unit_id", "channel", "state", "disposal", "outcome"], unique=False
         )
         batch_op.create_index("ix_clues_state", ["state"], unique=False)
 
@@ -455,8 +450,6 @@ def downgrade() -> None:
     with op.batch_alter_table("clues", schema=None) as batch_op:
         batch_op.drop_index("ix_clues_state")
         batch_op.drop_index("ix_clues_received_stats")
-        batch_op.drop_index("ix_clues_disposed_stats")
-        batch_op.drop_index("ix_clues_concluded_stats")
 
     op.drop_table("clues")
     with op.batch_alter_table("case_tracks", schema=None) as batch_op:
@@ -467,7 +460,6 @@ def downgrade() -> None:
     op.drop_table("users")
     op.drop_table("gang_cases")
     with op.batch_alter_table("deadlines", schema=None) as batch_op:
-        batch_op.drop_index("ix_deadlines_period")
         batch_op.drop_index(
             "ix_deadlines_open_due", postgresql_where=sa.text("met_on IS NULL"), sqlite_where=sa.text("met_on IS NULL")
         )

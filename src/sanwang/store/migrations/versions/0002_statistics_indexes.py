@@ -1,0 +1,36 @@
+"""Statistics indexes: one covering range index per date column the figures count by, and one for the
+historical overdue figure.
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-24
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("clues") as b:
+        b.drop_index("ix_clues_received_stats")
+        b.create_index("ix_clues_received_stats", ["received", "unit_id", "channel", "gang_related", "concluded_on"])
+        b.create_index("ix_clues_disposed_stats", ["disposed_on", "unit_id", "disposal"])
+        b.create_index("ix_clues_concluded_stats", ["concluded_on", "unit_id", "outcome"])
+    with op.batch_alter_table("deadlines") as b:
+        b.create_index("ix_deadlines_period", ["entity_kind", "due", "unit_id", "met_on", "entity_id"])
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("deadlines") as b:
+        b.drop_index("ix_deadlines_period")
+    with op.batch_alter_table("clues") as b:
+        b.drop_index("ix_clues_concluded_stats")
+        b.drop_index("ix_clues_disposed_stats")
+        b.drop_index("ix_clues_received_stats")
+        b.create_index("ix_clues_received_stats", ["received", "unit_id", "channel", "state", "disposal", "outcome"])
