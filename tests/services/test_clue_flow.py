@@ -182,3 +182,25 @@ def test_events_are_append_only(store: Store) -> None:
     _register(store)
     with pytest.raises(Exception, match="append-only"), store.session() as s:
         s.execute(text("UPDATE events SET action = 'forged'"))
+
+
+def test_verification_extended_once_by_a_leader(store: Store) -> None:
+    from sanwang.services.clues import extend_deadline
+
+    build_world(store)
+    [num] = _register(store)
+    _act(store, "manager", num, "assign", handler="inv")
+    _act(store, "inv", num, "propose", method="初步核实")
+    _act(store, "leader", num, "approve")
+    with store.session() as s, pytest.raises(TransitionRefused, match="leader"):
+        extend_deadline(s, actor=actor_for(s, "inv"), number=num, rule="verification", reason="案情复杂")
+    with store.session() as s:
+        due = extend_deadline(
+            s, actor=actor_for(s, "leader"), number=num, rule="verification", reason="案情复杂", on=date(2019, 5, 20)
+        )
+    # 2019-05-27 plus 15 more working days (no holiday until 端午节 on 7 June): 2019-06-18.
+    assert due == date(2019, 6, 18)
+    with store.session() as s, pytest.raises(TransitionRefused, match="at most 1"):
+        extend_deadline(
+            s, actor=actor_for(s, "leader"), number=num, rule="verification", reason="再延", on=date(2019, 6, 1)
+        )

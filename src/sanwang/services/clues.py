@@ -467,6 +467,7 @@ def show_clue(
                     "warn_from": d.warn_from.isoformat(),
                     "met_on": d.met_on.isoformat() if d.met_on else None,
                     "extensions": d.extensions,
+                    "provisional": d.provisional,
                 }
                 for d in deadlines.open_deadlines(session, "clue", clue.id)
             ],
@@ -488,3 +489,16 @@ def show_clue(
 
 def _number_of(session: Session, clue_id: int | None) -> str | None:
     return session.scalar(select(Clue.number).where(Clue.id == clue_id)) if clue_id else None
+
+
+def extend_deadline(
+    session: Session, *, actor: Actor, number: str, rule: str, reason: str, on: date | None = None
+) -> date:
+    """Extend a clue's deadline as its rule allows (延期), on a leader's approval."""
+    if not actor.has(Role.LEADER):
+        raise TransitionRefused("延长期限须经领导批准", "extending a deadline needs a leader")
+    clue = get_clue(session, number, lock=True)
+    check_clue(session, actor, clue)
+    return deadlines.extend(
+        session, "clue", clue.id, rule, actor=actor, on=business_day(on, not_before=clue.received), reason=reason
+    )
