@@ -14,6 +14,7 @@ from sanwang.cli import clue as clue_cli
 from sanwang.cli import gang as gang_cli
 from sanwang.cli import org as org_cli
 from sanwang.cli import supervise as supervise_cli
+from sanwang.cli import text as text_cli
 from sanwang.cli.common import AS_USER, JSON, emit, err, out, print_json, unit_of_work
 from sanwang.domain.errors import SanwangError, ValidationError
 
@@ -29,6 +30,7 @@ app.add_typer(gang_cli.app, name="gang", help="涉黑涉恶案件与一案三查
 app.add_typer(case_cli.app, name="case", help="审查调查案件 / discipline cases")
 app.add_typer(supervise_cli.app, name="supervise", help="督办标记、领导批示、逾期清单 / marks, instructions, overdue")
 app.add_typer(org_cli.unit_app, name="unit", help="单位 / units")
+app.add_typer(text_cli.app, name="text", help="中文文本处理 / Chinese text")
 app.add_typer(org_cli.user_app, name="user", help="用户 / users")
 
 

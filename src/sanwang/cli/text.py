@@ -1,0 +1,87 @@
+"""``sanwang text`` — Chinese text tools (中文文本处理) as stdin → stdout filters.
+
+``sanwang text normalize`` reads text on stdin and writes the normalised text; ``--jsonl`` streams records
+``{"id", "text"}`` to ``{"id", "text" (normalised), "original" (verbatim)}`` line by line; ``--json`` writes
+one document with the text, the original, the offset map and the repairs. No store is opened: the text layer
+is pure, so these commands work on any machine, before ``sanwang init``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+
+from sanwang.text import normalize as normalize_text
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+
+
+@app.callback()
+def text_tools() -> None:
+    """中文文本处理 / Chinese text tools (stdin → stdout)."""
+    # A callback keeps `text` a command group even while it has a single command, so `sanwang text normalize`
+    # and a stand-alone `app` parse the same way.
+
+
+def _fail(zh: str, en: str) -> typer.Exit:
+    typer.echo(f"错误 / error: {zh} / {en}", err=True)
+    return typer.Exit(code=1)
+
+
+def _read_stdin() -> str:
+    data: bytes = typer.get_binary_stream("stdin").read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        # Refuse rather than guess: the original must be kept verbatim, and a guessed decoding is not.
+        raise _fail(f"输入不是 UTF-8（第 {e.start} 字节）", f"input is not UTF-8 (byte {e.start})") from None
+
+
+def _write(text: str) -> None:
+    # Bytes, always UTF-8: a server's C locale must not turn Chinese output into an encoding error.
+    out = typer.get_binary_stream("stdout")
+    out.write(text.encode("utf-8"))
+    out.flush()
+
+
+def _jsonl(data: str) -> None:
+    rows: list[str] = []
+    for number, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record: Any = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise _fail(f"第 {number} 行不是 JSON：{e.msg}", f"line {number}: not JSON: {e.msg}") from None
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise _fail(f"第 {number} 行缺少字符串字段 text", f"line {number}: field 'text' must be a string")
+        result = normalize_text(record["text"])
+        row = {"id": record.get("id"), "text": result.text, "original": result.original}
+        rows.append(json.dumps(row, ensure_ascii=False))
+        if len(rows) >= 1000:  # stream in batches: big files neither wait for the end nor write line by line
+            _write("\n".join(rows) + "\n")
+            rows.clear()
+    if rows:
+        _write("\n".join(rows) + "\n")
+
+
+@app.command("normalize")
+def normalize_command(
+    jsonl: bool = typer.Option(
+        False, "--jsonl", help='每行 {"id","text"} → {"id","text","original"} / one JSON record per line'
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help="输出 JSON（含偏移映射与修复） / one JSON document with offsets"
+    ),
+) -> None:
+    """规范化文本：去拼音注音、补缺字、繁转简、全角转半角、空白 / normalise text from stdin to stdout."""
+    if jsonl and as_json:
+        raise _fail("--jsonl 与 --json 只能选一个", "choose one of --jsonl and --json")
+    data = _read_stdin()
+    if jsonl:
+        _jsonl(data)
+        return
+    result = normalize_text(data)
+    _write((json.dumps(result.to_dict(), ensure_ascii=False) if as_json else result.text) + "\n")
