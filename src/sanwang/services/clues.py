@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select
+from sqlalchemy import and_, exists, func, insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from sanwang.domain.errors import NotFound, TransitionRefused, ValidationError
 from sanwang.domain.roles import Role
@@ -348,15 +348,6 @@ def _hand_over(session: Session, actor: Actor, clue: Clue, target_id: int | None
     return {"transfer_to": target.code}
 
 
-def _due_subquery() -> Any:
-    return (
-        select(Deadline.entity_id, func.min(Deadline.due).label("due"))
-        .where(Deadline.entity_kind == "clue", Deadline.met_on.is_(None))
-        .group_by(Deadline.entity_id)
-        .subquery()
-    )
-
-
 def list_clues(
     session: Session,
     *,
@@ -371,17 +362,33 @@ def list_clues(
     ``warning``, only clues inside a deadline's warning window (临期预警)."""
     as_of = as_of or date.today()
     if overdue or warning:
-        window = Deadline.due < as_of if overdue else and_(Deadline.warn_from <= as_of, Deadline.due >= as_of)
-        dq = (
-            select(Deadline.entity_id, func.min(Deadline.due).label("due"))
-            .where(Deadline.entity_kind == "clue", Deadline.met_on.is_(None), window)
-            .group_by(Deadline.entity_id)
-            .subquery()
+        # Driven by the open-deadline index in due order, keeping each clue's earliest qualifying deadline, so a
+        # first page stops after `limit` rows instead of grouping every open deadline first.
+        d, d2 = aliased(Deadline), aliased(Deadline)
+
+        def window(x: Any) -> Any:
+            return x.due < as_of if overdue else and_(x.warn_from <= as_of, x.due >= as_of)
+
+        earlier = exists().where(
+            d2.entity_kind == "clue",
+            d2.entity_id == d.entity_id,
+            d2.met_on.is_(None),
+            window(d2),
+            or_(d2.due < d.due, and_(d2.due == d.due, d2.id < d.id)),
         )
-        q = select(Clue, dq.c.due).join(dq, dq.c.entity_id == Clue.id).order_by(dq.c.due, Clue.id)
+        q = (
+            select(Clue, d.due)
+            .join(d, d.entity_id == Clue.id)
+            .where(d.entity_kind == "clue", d.met_on.is_(None), window(d), ~earlier)
+            .order_by(d.due, Clue.id)
+        )
     else:
-        dq = _due_subquery()
-        q = select(Clue, dq.c.due).outerjoin(dq, dq.c.entity_id == Clue.id).order_by(Clue.id)
+        due = (
+            select(func.min(Deadline.due))
+            .where(Deadline.entity_kind == "clue", Deadline.entity_id == Clue.id, Deadline.met_on.is_(None))
+            .scalar_subquery()
+        )
+        q = select(Clue, due).order_by(Clue.id)
     if state:
         q = q.where(Clue.state == state)
     q = restrict_clues(session, actor, q)

@@ -178,10 +178,12 @@ class Deadline(Base):
         Index("ix_deadlines_entity", "entity_kind", "entity_id"),
         # The historical overdue figure: deadlines due in a period, by unit, with when (if ever) they were met.
         Index("ix_deadlines_period", "entity_kind", "due", "unit_id", "met_on", "entity_id"),
-        # The overdue list reads only open deadlines in due order.
+        # The overdue list walks open deadlines of one kind in due order and stops at the page size.
         Index(
             "ix_deadlines_open_due",
+            "entity_kind",
             "due",
+            "entity_id",
             postgresql_where=text("met_on IS NULL"),
             sqlite_where=text("met_on IS NULL"),
         ),

@@ -1,0 +1,28 @@
+"""``sanwang text entities``: offsets index the text exactly as given, damaged or not."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from sanwang.cli.text import app
+
+DAMAGED = "來(lái)源:昭通新聞網(wǎng) 陈某于2019年4月24日收受3.5万元"
+
+
+def test_jsonl_offsets_slice_the_given_text() -> None:
+    lines = [json.dumps({"id": "a", "text": DAMAGED}, ensure_ascii=False), json.dumps({"id": 7, "text": "无"})]
+    result = CliRunner().invoke(app, ["entities", "--jsonl"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    first, second = (json.loads(x) for x in result.stdout.splitlines())
+    assert first["id"] == "a" and second == {"id": 7, "entities": []}
+    found = {(e["type"], e["text"]) for e in first["entities"]}
+    assert {("place", "昭通"), ("person", "陈某"), ("date", "2019年4月24日"), ("amount", "3.5万元")} <= found
+    for e in first["entities"]:
+        assert DAMAGED[e["start"] : e["end"]] == e["text"]
+
+
+def test_bad_line_is_named() -> None:
+    result = CliRunner().invoke(app, ["entities", "--jsonl"], input='{"id": 1, "text": "x"}\nnot json\n')
+    assert result.exit_code == 1 and "line 2" in result.output
