@@ -39,11 +39,11 @@ def open_store() -> Store:
 
 
 @contextmanager
-def unit_of_work(user: str | None) -> Iterator[tuple[Session, Actor]]:
-    """One transaction as one acting user."""
+def unit_of_work(user: str | None, *, read_only: bool = False) -> Iterator[tuple[Session, Actor]]:
+    """One transaction as one acting user (``read_only``: a report that writes nothing, holds no write lock)."""
     store = open_store()
     try:
-        with store.session() as s:
+        with store.reading() if read_only else store.session() as s:
             yield s, actor_for(s, username(user))
     finally:
         store.dispose()

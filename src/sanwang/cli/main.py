@@ -157,7 +157,7 @@ def stats(
     from sanwang.cli.common import day, table
     from sanwang.services.stats import ZH_RATES, drill, statistics
 
-    with unit_of_work(as_user) as (s, actor):
+    with unit_of_work(as_user, read_only=not list_) as (s, actor):
         if list_:
             rows = drill(
                 s, actor=actor, figure=list_, since=day(since, "--since"), until=day(until, "--until"), unit_code=unit

@@ -53,8 +53,10 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
 
         @event.listens_for(engine, "begin")
-        def _begin_immediate(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        def _begin(conn: Any) -> None:
+            # Writers take the lock up front (no upgrade deadlocks); readers use a deferred BEGIN so that, in WAL,
+            # a long report never blocks a clerk registering clues.
+            conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("sanwang_read") else "BEGIN IMMEDIATE")
 
         return engine
     if url.startswith("postgresql://"):
@@ -69,6 +71,7 @@ class Store:
         self.url = url or database_url()
         self.engine = make_engine(self.url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._readers = sessionmaker(self.engine.execution_options(sanwang_read=True), expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -78,6 +81,12 @@ class Store:
     def session(self) -> Iterator[Session]:
         """A unit of work: committed when the block ends, rolled back whole on any error."""
         with self._sessions() as s, s.begin():
+            yield s
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only unit of work (reports, lists without audit): never holds the write lock."""
+        with self._readers() as s, s.begin():
             yield s
 
     def upgrade(self) -> str:
