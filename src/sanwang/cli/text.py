@@ -114,24 +114,12 @@ def entities_command(
 
 
 def _jsonl(data: str) -> None:
-    rows: list[str] = []
-    for number, line in enumerate(data.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record: Any = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise _fail(f"第 {number} 行不是 JSON：{e.msg}", f"line {number}: not JSON: {e.msg}") from None
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            raise _fail(f"第 {number} 行缺少字符串字段 text", f"line {number}: field 'text' must be a string")
-        result = normalize_text(record["text"])
-        row = {"id": record.get("id"), "text": result.text, "original": result.original}
-        rows.append(json.dumps(row, ensure_ascii=False))
-        if len(rows) >= 1000:  # stream in batches: big files neither wait for the end nor write line by line
-            _write("\n".join(rows) + "\n")
-            rows.clear()
-    if rows:
-        _write("\n".join(rows) + "\n")
+    def rows() -> Iterator[dict[str, Any]]:
+        for rid, text in _records(data):
+            result = normalize_text(text)
+            yield {"id": rid, "text": result.text, "original": result.original}
+
+    _stream(rows())
 
 
 @app.command("normalize")

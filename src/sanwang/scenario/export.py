@@ -9,22 +9,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sanwang.domain.ledger import LEDGER_HEADERS
 from sanwang.scenario.model import ClueSpec, Scenario
 
-IMPORT_HEADERS: tuple[str, ...] = (
-    "外部编号",
-    "来源渠道",
-    "收到日期",
-    "实名",
-    "反映人姓名",
-    "反映人身份证号",
-    "反映人电话",
-    "被反映人姓名",
-    "被反映人单位",
-    "被反映人职务",
-    "被反映人身份证号",
-    "问题摘要",
-)
+IMPORT_HEADERS = LEDGER_HEADERS
 
 
 def import_row(clue: ClueSpec) -> list[str]:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from sanwang.domain.errors import ImportRejected, LineProblem, SanwangError, ValidationError
 from sanwang.domain.idnumber import IdNumber
+from sanwang.domain.ledger import LEDGER_HEADERS
 from sanwang.domain.values import Phone, parse_date, parse_yes_no
 from sanwang.domain.vocab import channels
 from sanwang.domain.workflow import Actor
@@ -24,20 +25,7 @@ from sanwang.services.context import today, unit_by_code
 from sanwang.services.units import commission_of
 from sanwang.store.tables import Clue, Unit
 
-HEADERS = (
-    "外部编号",
-    "来源渠道",
-    "收到日期",
-    "实名",
-    "反映人姓名",
-    "反映人身份证号",
-    "反映人电话",
-    "被反映人姓名",
-    "被反映人单位",
-    "被反映人职务",
-    "被反映人身份证号",
-    "问题摘要",
-)
+HEADERS = LEDGER_HEADERS
 REQUIRED = ("外部编号", "来源渠道", "收到日期", "实名", "被反映人姓名", "问题摘要")
 HEADER_EN = {
     "外部编号": "external reference",
