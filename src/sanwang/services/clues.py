@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, exists, func, insert, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
@@ -27,6 +27,7 @@ from sanwang.services import deadlines
 from sanwang.services.context import business_day, history, now, record, unit_by_code
 from sanwang.services.policy import audit, check_clue, mask, may_see_reporter, restrict_clues
 from sanwang.services.units import commission_of
+from sanwang.store.db import bulk_insert
 from sanwang.store.tables import (
     Clue,
     ClueCounter,
@@ -152,7 +153,7 @@ def register_clues(
     ]
     # Core (not ORM) executemany; ids are read back by (unit, year, seq), which this transaction reserved, so
     # no per-row RETURNING round trip is needed on either database.
-    session.execute(insert(table_of(Clue)), rows)
+    bulk_insert(session, table_of(Clue), rows)
     id_of: dict[tuple[int, int], int] = {}
     for year, idx in by_year.items():
         seqs = [numbers[i][0] for i in idx]
@@ -197,7 +198,7 @@ def register_clues(
         dls.extend(deadlines.row("clue", cid, unit.id, r, d.received) for r in rules)
     for table, batch in ((ClueSubject, subjects), (ClueReporter, reporters), (Event, events), (Deadline, dls)):
         if batch:
-            session.execute(insert(table_of(table)), batch)
+            bulk_insert(session, table_of(table), batch)
     return list(zip(ids, (n for _, n in numbers), strict=True))
 
 

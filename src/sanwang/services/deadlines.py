@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
 from sanwang.domain.calendar import WorkingDayCalendar, default_calendar
@@ -14,6 +14,7 @@ from sanwang.domain.deadlines import deadline_rules, due_date, extended_due, war
 from sanwang.domain.errors import CalendarRangeError, NotFound
 from sanwang.domain.workflow import Actor
 from sanwang.services.context import record
+from sanwang.store.db import bulk_insert
 from sanwang.store.tables import Deadline, table_of
 
 T = TypeVar("T")
@@ -76,7 +77,7 @@ def start(
 ) -> None:
     rows = [row(entity_kind, entity_id, unit_id, r, trigger) for r in rules]
     if rows:
-        session.execute(insert(table_of(Deadline)), rows)
+        bulk_insert(session, table_of(Deadline), rows)
 
 
 def meet(session: Session, entity_kind: str, entity_id: int, rules: Sequence[str], on: date) -> None:
