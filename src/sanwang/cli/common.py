@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from sanwang.domain.errors import ValidationError
 from sanwang.domain.values import parse_date
 from sanwang.domain.workflow import Actor
 from sanwang.services.context import actor_for
@@ -29,6 +30,8 @@ ON = typer.Option(None, "--on", help="业务日期 YYYY-MM-DD (default today)")
 
 
 def username(given: str | None) -> str:
+    if given is not None and not given.strip():
+        raise ValidationError("--as 不能为空", "--as cannot be empty", field="--as")
     return given or os.environ.get("SANWANG_USER") or "admin"
 
 

@@ -367,6 +367,11 @@ def extend_detention(
     )
     d = _detention(session, case)
     assert d is not None
+    if day > d.due:
+        raise TransitionRefused(
+            f"留置期限已于 {d.due.isoformat()} 届满，不能再延长",
+            f"the detention expired on {d.due.isoformat()}; too late to extend",
+        )
     rule = deadline_rules().get("detention")
     old = d.due
     new_due, _ = deadlines.counted(lambda cal: extended_due(rule, old, cal, 1))

@@ -202,6 +202,24 @@ def register_clues(
     return list(zip(ids, (n for _, n in numbers), strict=True))
 
 
+def _handler_for(session: Session, clue: Clue, username: str) -> User:
+    """A handler (承办人) must work in the clue's commission and handle clues."""
+    handler = session.scalar(select(User).where(User.username == username))
+    if handler is None or not handler.active:
+        raise NotFound(f"承办人「{username}」不存在或已停用", f"no active user {username!r} to handle the clue")
+    roles = set(handler.roles.split(","))
+    try:
+        same = commission_of(session, handler.unit_id).id == commission_of(session, clue.unit_id).id
+    except ValidationError:  # the handler's unit belongs to no commission (police, regulators ...)
+        same = False
+    if not same or not roles & {Role.INVESTIGATOR.value, Role.CASE_MANAGER.value, Role.LEADER.value}:
+        raise TransitionRefused(
+            f"「{handler.name}」不是本纪委监委的承办人员，不能分办给他/她",
+            f"{username} is not a handling member of this clue's commission",
+        )
+    return handler
+
+
 def get_clue(session: Session, number: str, *, lock: bool = False) -> Clue:
     """A clue by number; ``lock`` holds its row until the transaction ends (two steps on one clue queue)."""
     q = select(Clue).where(Clue.number == number.strip())
@@ -239,20 +257,27 @@ def act(
     args = dict(args or {})
     clue = get_clue(session, number, lock=True)
     check_clue(session, actor, clue)
-    day = business_day(on, not_before=clue.received)
+    # Steps happen in order: none may be dated before the clue's latest recorded step.
+    last = session.scalar(select(func.max(Event.day)).where(Event.entity_kind == "clue", Event.entity_id == clue.id))
+    day = business_day(on, not_before=max(d for d in (clue.received, last) if d is not None))
     if action == "assign" and args.get("handler"):
-        handler = session.scalar(select(User).where(User.username == args.pop("handler")))
-        if handler is None:
-            raise NotFound("承办人不存在", "no such handler")
-        args["handler_id"] = handler.id
+        args["handler_id"] = _handler_for(session, clue, str(args.pop("handler"))).id
     if action == "mark_duplicate" and args.get("of"):
         other = get_clue(session, str(args.pop("of")))
         check_clue(session, actor, other)
         if other.id == clue.id:
             raise TransitionRefused("线索不能与自身重复", "a clue cannot duplicate itself")
+        if other.outcome == "merged":
+            raise TransitionRefused(
+                f"线索 {other.number} 本身已作为重复件并入其他线索，请链接到主线索",
+                f"clue {other.number} is itself merged into another; link to the main clue",
+            )
         args["of_id"] = other.id
     if args.get("target"):
-        args["target_unit_id"] = unit_by_code(session, str(args.pop("target"))).id
+        target = unit_by_code(session, str(args.pop("target")))
+        if target.id == clue.unit_id:
+            raise TransitionRefused("不能转办、交办或移送给本单位", "cannot pass a clue to its own unit")
+        args["target_unit_id"] = target.id
     proposal = dict(clue.proposal or {})
     t = plan(snapshot(clue), action, actor, args)
     updates = dict(t.updates)

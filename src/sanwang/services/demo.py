@@ -90,7 +90,10 @@ def load_scenario(store: Store, scenario: Scenario, progress: Progress | None = 
             add_unit(s, code=u.code, name=u.name, kind=u.kind, region_code=u.region_code, parent_code=u.parent_code)
         for us in scenario.users:
             add_user(s, username=us.username, name=us.name, unit_code=us.unit_code, roles=list(us.roles))
-        report.units, report.users = len(scenario.units), len(scenario.users)
+        # A well-known administrator and auditor, so `SANWANG_USER=admin` works on the demo as on `init --region`.
+        root = next(u.code for u in scenario.units if u.kind == "纪委监委")
+        add_user(s, username="admin", name="系统管理员", unit_code=root, roles=["admin", "auditor"])
+        report.units, report.users = len(scenario.units), len(scenario.users) + 1
     tick("units", 1, 1)
     gang_ids = _load_gangs(store, scenario, report)
     numbers = _register(store, scenario, gang_ids, report)

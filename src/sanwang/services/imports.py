@@ -22,8 +22,10 @@ from sanwang.domain.vocab import channels
 from sanwang.domain.workflow import Actor
 from sanwang.services.clues import ClueDraft, SubjectDraft, register_clues
 from sanwang.services.context import today, unit_by_code
+from sanwang.services.ledgerio import EXTRA_FIELDS
 from sanwang.services.units import commission_of
 from sanwang.store.tables import Clue, Unit
+from sanwang.text import to_simplified
 
 HEADERS = LEDGER_HEADERS
 REQUIRED = ("外部编号", "来源渠道", "收到日期", "实名", "被反映人姓名", "问题摘要")
@@ -69,7 +71,7 @@ def parse_row(line: int, row: dict[str, str], problems: _Problems, as_of: date) 
             problems.add(line, h, "必填项为空", f"required field ({HEADER_EN[h]}) is empty")
     channel = None
     if row.get("来源渠道", "").strip():
-        channel = channels().resolve(row["来源渠道"])
+        channel = channels().resolve(row["来源渠道"]) or channels().resolve(to_simplified(row["来源渠道"]))
         if channel is None:
             problems.add(
                 line,
@@ -151,15 +153,27 @@ def _target_unit(session: Session, actor: Actor, unit_code: str | None) -> Unit:
 def validate(source: str, headers: list[str], rows: Iterable[tuple[int, dict[str, str]]]) -> list[ClueDraft]:
     """Every row checked; one ImportRejected listing all problems if any row is bad."""
     problems = _Problems()
+    unknown = [h for h in headers if h and h not in HEADERS]
+    for h in unknown:
+        problems.add(
+            1,
+            h,
+            f"未知的列「{h}」，可用的列：{'、'.join(HEADERS)}",
+            f"unknown column {h!r}; known columns: {', '.join(HEADERS)}",
+        )
     missing = [h for h in REQUIRED if h not in headers]
     for h in missing:
         problems.add(1, h, "缺少必需的列", f"the required column ({HEADER_EN[h]}) is missing")
-    if missing:
+    if missing or unknown:
         raise ImportRejected(source, problems.items)
     drafts: list[ClueDraft] = []
     seen: dict[str, int] = {}
     as_of = today()
     for line, row in rows:
+        if EXTRA_FIELDS in row:
+            problems.add(
+                line, "(多余)", f"比表头多出内容：{row[EXTRA_FIELDS][:40]}", "the row has more fields than the header"
+            )
         draft = parse_row(line, row, problems, as_of)
         ref = row.get("外部编号", "").strip()
         if ref in seen:
@@ -179,6 +193,10 @@ def import_clues(session: Session, *, actor: Actor, path: Path, unit_code: str |
 
     unit = _target_unit(session, actor, unit_code)
     headers, rows = read_rows(path)
+    # Headers written in traditional script (外部編號, 來源渠道 …) are the same columns.
+    simplified = {h: to_simplified(h).strip() for h in headers}
+    headers = [simplified[h] for h in headers]
+    rows = ((n, {simplified.get(k, k): v for k, v in r.items()}) for n, r in rows)
     drafts = validate(path.name, headers, rows)
     known = _known_refs(session, unit.id, [d.external_ref for d in drafts if d.external_ref])
     fresh = [d for d in drafts if d.external_ref not in known]

@@ -17,6 +17,8 @@ from typing import Any
 from sanwang.domain.errors import ValidationError
 
 Row = tuple[int, dict[str, str]]
+# Key under which a row carries values beyond the header's columns (never silently dropped).
+EXTRA_FIELDS = "\x00extra"
 
 
 def _cell(value: Any) -> str:
@@ -68,7 +70,10 @@ def _read_csv(path: Path) -> tuple[list[str], Iterator[Row]]:
             line = reader.line_num
             if not any(v.strip() for v in values):
                 continue
-            yield line, {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(headers)}
+            row = {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(headers)}
+            if len(values) > len(headers) and any(v.strip() for v in values[len(headers) :]):
+                row[EXTRA_FIELDS] = "、".join(v.strip() for v in values[len(headers) :] if v.strip())
+            yield line, row
 
     return headers, rows()
 
@@ -92,7 +97,11 @@ def _read_xlsx(path: Path) -> tuple[list[str], Iterator[Row]]:
             cells = [_cell(v) for v in values]
             if not any(cells):
                 continue
-            yield n, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headers) if h}
+            row = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headers) if h}
+            extra = [c for i, c in enumerate(cells) if c and (i >= len(headers) or not headers[i])]
+            if extra:
+                row[EXTRA_FIELDS] = "、".join(extra)
+            yield n, row
         wb.close()
 
     return headers, rows()

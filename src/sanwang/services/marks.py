@@ -34,7 +34,7 @@ from sanwang.domain.cases import (
     mark_kind,
 )
 from sanwang.domain.deadlines import deadline_rules, due_date, parse_period
-from sanwang.domain.errors import NotFound, ValidationError
+from sanwang.domain.errors import NotFound, TransitionRefused, ValidationError
 from sanwang.domain.workflow import Actor
 from sanwang.services import deadlines
 from sanwang.services.cases import check_case, get_case
@@ -187,6 +187,10 @@ def clear_mark(
     mk = mark_kind(kind)
     active = _active(session, t)
     check_clear_mark(actor, mk, active=[m.kind for m in active], reason=reason)
+    if mk.value in ("escalated", "direct") and not is_above(session, actor, t.unit_id):
+        raise TransitionRefused(
+            f"「{mk.zh}」只能由上级纪委监委的领导撤销", f"only a leader of a commission above can clear {mk.value}"
+        )
     m = next(m for m in active if m.kind == mk.value)
     day = business_day(on, not_before=m.set_on)
     m.cleared_on = day

@@ -27,10 +27,24 @@ SEE_ALL = (Role.ADMIN, Role.AUDITOR)
 SEE_REPORTER = (Role.INTAKE_CLERK, Role.LEADER, Role.CASE_MANAGER)
 
 
+# Units whose staff work on clues: a commission and its internal offices. Police, procuratorates, courts,
+# regulators and supervision groups exchange transfers with the commission but never read its ledger.
+CLUE_UNIT_KINDS = frozenset(
+    {"纪委监委", "信访室", "案件监督管理室", "监督检查室", "审查调查室", "审理室", "派驻纪检监察组", "巡察组"}
+)
+
+
+def works_on_clues(session: Session, actor: Actor) -> bool:
+    unit = session.get(Unit, actor.unit_id)
+    return unit is not None and unit.kind in CLUE_UNIT_KINDS
+
+
 def visible_unit_ids(session: Session, actor: Actor) -> list[int] | None:
-    """Units whose clues the actor may see; None means all."""
+    """Units whose clues the actor may see; None means all, [] none (a user outside the commission)."""
     if actor.has(*SEE_ALL):
         return None
+    if not works_on_clues(session, actor):
+        return []
     return subtree_ids(session, commission_of(session, actor.unit_id))
 
 
@@ -55,7 +69,11 @@ def check_clue(session: Session, actor: Actor, clue: Clue) -> None:
     visible = True
     if not actor.has(*SEE_ALL):
         unit = session.get(Unit, clue.unit_id)
-        visible = unit is not None and unit.path.startswith(commission_of(session, actor.unit_id).path)
+        visible = (
+            works_on_clues(session, actor)
+            and unit is not None
+            and unit.path.startswith(commission_of(session, actor.unit_id).path)
+        )
     user = session.get(User, actor.user_id)
     if visible and user is not None and user.id_number:
         visible = not session.scalar(

@@ -25,6 +25,7 @@ from sanwang.services.units import subtree_ids
 from sanwang.store.tables import (
     CaseTrack,
     Clue,
+    ClueSubject,
     Deadline,
     Detention,
     DisciplineCase,
@@ -32,6 +33,7 @@ from sanwang.store.tables import (
     Mark,
     Outcome,
     Transfer,
+    User,
 )
 
 
@@ -42,6 +44,17 @@ class Period:
     since: date
     until: date
     units: Sequence[int] | None
+    # Recusal (回避): clues naming the reader, and the reader's own ID number for cases — never counted or listed.
+    recused: tuple[int, ...] = ()
+    own_id: str | None = None
+
+    def not_recused(self, col: Any) -> ColumnElement[bool]:
+        return col.not_in(self.recused) if self.recused else literal(True)
+
+    def not_own_case(self) -> ColumnElement[bool]:
+        if not self.own_id:
+            return literal(True)
+        return or_(DisciplineCase.subject_id_number.is_(None), DisciplineCase.subject_id_number != self.own_id)
 
     def between(self, col: Any) -> ColumnElement[bool]:
         return and_(col >= self.since, col <= self.until)
@@ -68,11 +81,13 @@ class Figure:
 
 
 def _clues(p: Period, *cond: Any) -> Rows:
-    return select(Clue.id, Clue.number).where(p.within(Clue.unit_id), *cond)
+    return select(Clue.id, Clue.number).where(p.within(Clue.unit_id), p.not_recused(Clue.id), *cond)
 
 
 def _cases(p: Period, *cond: Any) -> Rows:
-    return select(DisciplineCase.id, DisciplineCase.number).where(p.within(DisciplineCase.unit_id), *cond)
+    return select(DisciplineCase.id, DisciplineCase.number).where(
+        p.within(DisciplineCase.unit_id), p.not_own_case(), *cond
+    )
 
 
 def _cases_with_outcome(p: Period, kinds: tuple[str, ...], form: int | None = None) -> Rows:
@@ -192,7 +207,11 @@ def _period(session: Session, actor: Actor, since: date | None, until: date | No
             units = [u for u in units if u in set(allowed)]
     else:
         units = allowed
-    return Period(since, until, units)
+    own_id = session.scalar(select(User.id_number).where(User.id == actor.user_id))
+    recused = (
+        tuple(session.scalars(select(ClueSubject.clue_id).where(ClueSubject.id_number == own_id))) if own_id else ()
+    )
+    return Period(since, until, units, recused, own_id)
 
 
 def _rate(num: int, den: int) -> float | None:
@@ -215,7 +234,7 @@ def statistics(
     if baseline is not None:
         if baseline < p.since or baseline > p.until:
             raise ValidationError("基准日期须在统计期间内", "the baseline must lie inside the period", field="baseline")
-        base, _ = _values(session, Period(p.since, baseline, p.units))
+        base, _ = _values(session, Period(p.since, baseline, p.units, p.recused, p.own_id))
     figures = {
         f.name: {
             "zh": f.zh,
@@ -259,17 +278,17 @@ def _values(session: Session, p: Period) -> tuple[dict[str, int], dict[str, Any]
     concluded_by = and_(Clue.concluded_on.is_not(None), Clue.concluded_on <= p.until)
     received = session.execute(
         select(Clue.channel, Clue.gang_related, func.sum(case((concluded_by, 1), else_=0)), func.count())
-        .where(p.between(Clue.received), p.within(Clue.unit_id))
+        .where(p.between(Clue.received), p.within(Clue.unit_id), p.not_recused(Clue.id))
         .group_by(Clue.channel, Clue.gang_related)
     ).all()
     disposed = session.execute(
         select(Clue.disposal, func.count())
-        .where(p.between(Clue.disposed_on), p.within(Clue.unit_id))
+        .where(p.between(Clue.disposed_on), p.within(Clue.unit_id), p.not_recused(Clue.id))
         .group_by(Clue.disposal)
     ).all()
     concluded = session.execute(
         select(Clue.outcome, func.count())
-        .where(p.between(Clue.concluded_on), p.within(Clue.unit_id))
+        .where(p.between(Clue.concluded_on), p.within(Clue.unit_id), p.not_recused(Clue.id))
         .group_by(Clue.outcome)
     ).all()
     # A deadline carries its clue's unit, so the overdue figure is counted on the deadline index alone.
@@ -280,6 +299,7 @@ def _values(session: Session, p: Period) -> tuple[dict[str, int], dict[str, Any]
                 Deadline.due < p.until,
                 Deadline.due >= p.since,
                 p.within(Deadline.unit_id),
+                p.not_recused(Deadline.entity_id),
                 or_(Deadline.met_on.is_(None), Deadline.met_on > p.until),
             )
         )
