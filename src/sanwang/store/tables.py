@@ -187,6 +187,15 @@ class Deadline(Base):
             postgresql_where=text("met_on IS NULL"),
             sqlite_where=text("met_on IS NULL"),
         ),
+        # ... and checks, per clue, that no earlier open deadline precedes the one found (equality first).
+        Index(
+            "ix_deadlines_open_entity",
+            "entity_kind",
+            "entity_id",
+            "due",
+            postgresql_where=text("met_on IS NULL"),
+            sqlite_where=text("met_on IS NULL"),
+        ),
     )
 
 

@@ -32,10 +32,17 @@ def upgrade() -> None:
             sqlite_where=sa.text("met_on IS NULL"),
             postgresql_where=sa.text("met_on IS NULL"),
         )
+        b.create_index(
+            "ix_deadlines_open_entity",
+            ["entity_kind", "entity_id", "due"],
+            sqlite_where=sa.text("met_on IS NULL"),
+            postgresql_where=sa.text("met_on IS NULL"),
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("deadlines") as b:
+        b.drop_index("ix_deadlines_open_entity")
         b.drop_index("ix_deadlines_open_due")
         b.create_index(
             "ix_deadlines_open_due",
