@@ -18,8 +18,8 @@ LIST_COLUMNS = [
     ("channel", "来源渠道"),
     ("received", "收到日期"),
     ("due", "最近期限"),
-    ("disposal", "处置方式"),
-    ("outcome", "办结方式"),
+    ("disposal_zh", "处置方式"),
+    ("outcome_zh", "办结方式"),
 ]
 
 
@@ -125,9 +125,19 @@ def show(
 
 
 def _render_clue(d: dict[str, Any]) -> None:
-    head = {k: d[k] for k in ("number", "state_zh", "channel", "received", "unit_name", "disposal", "outcome", "due")}
-    head["subjects"] = "、".join(f"{x['name']}（{x['unit'] or ''}{x['position'] or ''}）" for x in d["subjects"])
-    head["reporter"] = d["reporter"]["name"] if d["reporter"] else "匿名"
+    labels = {
+        "number": "线索编号",
+        "state_zh": "状态",
+        "channel": "来源渠道",
+        "received": "收到日期",
+        "unit_name": "登记单位",
+        "disposal_zh": "处置方式",
+        "outcome_zh": "办结方式",
+        "due": "最近期限",
+    }
+    head = {zh: d[k] for k, zh in labels.items()}
+    head["被反映人"] = "、".join(f"{x['name']}（{x['unit'] or ''}{x['position'] or ''}）" for x in d["subjects"])
+    head["反映人"] = d["reporter"]["name"] if d["reporter"] else "匿名"
     kv(f"线索 {d['number']}", head)
     out.print(d["summary"])
     table("期限 / deadlines", [("rule", "规则"), ("due", "到期"), ("met_on", "完成")], d["deadlines"])

@@ -69,8 +69,11 @@ def print_json(data: Any) -> None:
 def table(title: str, columns: Sequence[tuple[str, str]], rows: Sequence[dict[str, Any]]) -> None:
     """A rich table of ``rows``; ``columns`` are (key, header) pairs."""
     t = Table(title=title, show_lines=False)
-    for _, header in columns:
-        t.add_column(header)
+    for i, (_, header) in enumerate(columns):
+        # The first column is the record's number: never folded, whatever the terminal width.
+        t.add_column(
+            header, no_wrap=i == 0, min_width=len(str(rows[0].get(columns[0][0], ""))) if rows and i == 0 else None
+        )
     for r in rows:
         t.add_row(*("" if r.get(k) is None else str(r.get(k)) for k, _ in columns))
     out.print(t)

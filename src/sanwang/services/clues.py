@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session, aliased
 from sanwang.domain.errors import NotFound, TransitionRefused, ValidationError
 from sanwang.domain.roles import Role
 from sanwang.domain.values import ClueNumber
-from sanwang.domain.vocab import channels
-from sanwang.domain.workflow import Actor, ClueSnapshot, ClueState, plan
+from sanwang.domain.vocab import channels, disposal_methods
+from sanwang.domain.workflow import Actor, ClueOutcome, ClueSnapshot, ClueState, plan
 from sanwang.services import deadlines
 from sanwang.services.context import business_day, history, now, record, unit_by_code
 from sanwang.services.policy import audit, check_clue, mask, may_see_reporter, restrict_clues
@@ -433,6 +433,10 @@ def list_clues(
     return rows
 
 
+def _method_names() -> dict[str, str]:
+    return {m.code: m.name for m in disposal_methods().methods}
+
+
 def summary_row(clue: Clue, due: date | None) -> dict[str, Any]:
     return {
         "number": clue.number,
@@ -442,7 +446,9 @@ def summary_row(clue: Clue, due: date | None) -> dict[str, Any]:
         "received": clue.received.isoformat(),
         "due": due.isoformat() if due else None,
         "disposal": clue.disposal,
+        "disposal_zh": _method_names().get(clue.disposal or ""),
         "outcome": clue.outcome,
+        "outcome_zh": ClueOutcome(clue.outcome).zh if clue.outcome else None,
         "real_name": clue.real_name,
         "gang_related": clue.gang_related,
         "external_ref": clue.external_ref,

@@ -114,6 +114,20 @@ class Store:
                 "数据库尚未初始化，请先运行 sanwang init",
                 "the database is not initialised; run `sanwang init` first",
             )
+        from alembic.config import Config
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        head = ScriptDirectory.from_config(cfg).get_current_head()
+        with self.engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+        if current != head:
+            raise SanwangError(
+                f"数据库结构版本为 {current}，本程序需要 {head}：请先运行 sanwang init 升级",
+                f"the database schema is at {current} but this version needs {head}: run `sanwang init` to upgrade",
+            )
 
     def dispose(self) -> None:
         self.engine.dispose()
