@@ -61,13 +61,17 @@ def build_office(store: Store) -> None:
 
 
 @contextmanager
-def pg_schema(prefix: str, drop: bool = True) -> Iterator[str]:
-    """A dedicated PostgreSQL schema for one run, dropped afterwards; yields the Store URL that uses it."""
+def pg_schema(prefix: str, drop: bool = True, reuse: bool = False) -> Iterator[str]:
+    """A dedicated PostgreSQL schema for one run, dropped afterwards; yields the Store URL that uses it.
+
+    ``reuse`` keeps an existing schema (a ledger kept by an earlier ``--keep`` run) instead of recreating it.
+    """
     schema = f"{prefix}_{uuid.uuid4().hex[:8]}" if prefix != "bench_ledger" else prefix
     admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    if not reuse:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
     sep = "&" if "?" in PG_URL else "?"
     try:
         yield f"{PG_URL}{sep}options={quote(f'-csearch_path={schema}')}"

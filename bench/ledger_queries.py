@@ -197,12 +197,15 @@ def measure(store: Store, reps: int, full_reps: int, budget: float = 60.0) -> di
     ref = summary(times["reference"])
     out: dict[str, Any] = {}
     for name, values in times.items():
+        if not values:  # e.g. --full-reps 0: the full overdue list was not fetched
+            continue
         sm = summary(values)
         sm["ratio_p50"] = sm["p50"] / ref["p50"]
         sm["ratio_p95"] = sm["p95"] / ref["p95"]
         out[name] = sm
     out["overdue_100"]["rows"] = seen["overdue_100"]
-    out["overdue_all"]["rows"] = seen["overdue_all"]
+    if "overdue_all" in out:
+        out["overdue_all"]["rows"] = seen["overdue_all"]
     for k in ("stats_year", "stats_county"):
         out[k]["received"] = seen[k]["clues_received"]["value"]
         out[k]["overdue"] = seen[k]["clues_overdue"]["value"]
@@ -243,7 +246,8 @@ def run_one(db: str, clues: int, reps: int, full_reps: int, keep: bool, reuse: b
             if not keep:
                 for p in OUT.glob("ledger.db*"):
                     p.unlink()
-    with pg_schema("bench_ledger", drop=not keep) as url:
+    reuse = reuse and saved.exists()
+    with pg_schema("bench_ledger", drop=not keep, reuse=reuse) as url:
         return go(url)
 
 
@@ -361,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reps", type=int, default=20)
     ap.add_argument("--full-reps", type=int, default=3, help="rounds that also fetch the whole overdue list")
     ap.add_argument("--keep", action="store_true", help="keep the ledger (bench/out/ledger.db, schema bench_ledger)")
-    ap.add_argument("--reuse", action="store_true", help="measure a ledger kept by --keep (SQLite) again")
+    ap.add_argument("--reuse", action="store_true", help="measure a ledger kept by --keep again")
     a = ap.parse_args(argv)
     dbs = ["sqlite", "postgresql"] if a.db == "both" else [a.db]
     result = run(a.clues, dbs, a.reps, a.full_reps, a.keep, a.reuse)
