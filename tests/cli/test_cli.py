@@ -113,6 +113,11 @@ def test_only_an_administrator_adds_users(home: Path) -> None:
     proc = run(home, *args, ok=False)
     assert proc.returncode == 2 and "administrator" in proc.stderr
     assert "mole" not in {u["username"] for u in js(home, "user", "list")}
+    again = run(home, "user", "add", "clerk", "--name", "另一个", "--unit", "530600-JW", "--roles", "leader", ok=False)
+    assert again.returncode == 2 and "taken" in again.stderr
+    bad_state = run(home, "clue", "list", "--state", "bogus", user="clerk", ok=False)
+    assert bad_state.returncode == 2 and "--state" in bad_state.stderr
+    assert js(home, "clue", "list", "--state", "办结", user="clerk") == []
 
 
 def test_errors_without_traceback(home: Path) -> None:

@@ -25,4 +25,4 @@ def test_jsonl_offsets_slice_the_given_text() -> None:
 
 def test_bad_line_is_named() -> None:
     result = CliRunner().invoke(app, ["entities", "--jsonl"], input='{"id": 1, "text": "x"}\nnot json\n')
-    assert result.exit_code == 1 and "line 2" in result.output
+    assert result.exit_code == 2 and "line 2" in result.output

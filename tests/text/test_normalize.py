@@ -358,7 +358,7 @@ def test_cli_jsonl() -> None:
 def test_cli_jsonl_bad_line_names_it() -> None:
     stdin = '{"id": 1, "text": "好"}\n{"id": 2}\n'
     result = runner.invoke(text_app, ["normalize", "--jsonl"], input=stdin)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "line 2" in result.stderr and "text" in result.stderr
 
 
@@ -370,7 +370,7 @@ def test_cli_plain_and_json() -> None:
     assert doc["text"] == "来源" and doc["original"] == "來(lái)源"
     assert doc["offsets"] == [[0, 6], [6, 7]]
     assert doc["repairs"][0]["kind"] == "pinyin_annotation" and doc["repairs"][0]["original"] == "(lái)"
-    assert runner.invoke(text_app, ["normalize", "--json", "--jsonl"], input="x").exit_code == 1
+    assert runner.invoke(text_app, ["normalize", "--json", "--jsonl"], input="x").exit_code == 2
 
 
 def test_replacement_character_before_non_pinyin_still_becomes_placeholder() -> None:

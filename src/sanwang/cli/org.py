@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from sanwang.cli.common import AS_USER, JSON, emit, open_store, table, username
-from sanwang.services.units import add_unit, add_user, check_admin, list_units, list_users
+from sanwang.services.units import add_unit, add_user, check_admin, check_new_username, list_units, list_users
 
 unit_app = typer.Typer(no_args_is_help=True)
 user_app = typer.Typer(no_args_is_help=True)
@@ -54,9 +54,10 @@ def user_add(
     store = open_store()
     with store.session() as s:
         check_admin(s, username(as_user))
+        check_new_username(s, new_username, name)
         idn = IdNumber.parse(id_number, field="--id-number").value if id_number else None
         u = add_user(s, username=new_username, name=name, unit_code=unit, roles=roles.split(","), id_number=idn)
-        data = {"username": u.username, "name": u.name, "roles": u.roles.split(",")}
+        data = {"username": u.username, "name": u.name, "roles": u.roles}
     emit(data, as_json, lambda d: table("用户 / user", [(k, k) for k in d], [d]))
 
 

@@ -29,7 +29,7 @@ def text_tools() -> None:
 
 def _fail(zh: str, en: str) -> typer.Exit:
     typer.echo(f"错误 / error: {zh} / {en}", err=True)
-    return typer.Exit(code=1)
+    return typer.Exit(code=2)  # as every other refusal of the sanwang command
 
 
 def _read_stdin() -> str:

@@ -416,7 +416,7 @@ def list_clues(
         )
         q = select(Clue, due).order_by(Clue.id)
     if state:
-        q = q.where(Clue.state == state)
+        q = q.where(Clue.state == _state_value(state))
     q = restrict_clues(session, actor, q)
     if limit:
         q = q.limit(limit)
@@ -431,6 +431,15 @@ def list_clues(
         {"overdue": overdue, "warning": warning, "state": state, "rows": len(rows)},
     )
     return rows
+
+
+def _state_value(text: str) -> str:
+    """A state filter given as value (concluded) or as users read it (办结)."""
+    for st in ClueState:
+        if text.strip() in (st.value, st.zh):
+            return st.value
+    names = "、".join(f"{st.zh}({st.value})" for st in ClueState)
+    raise ValidationError(f"未知状态「{text}」，可选：{names}", f"unknown state {text!r}", field="--state")
 
 
 def _method_names() -> dict[str, str]:

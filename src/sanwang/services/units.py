@@ -103,3 +103,15 @@ def list_users(session: Session) -> list[dict[str, str]]:
         {"username": u.username, "name": u.name, "unit": code, "roles": u.roles}
         for u, code in session.execute(select(User, Unit.code).join(Unit, Unit.id == User.unit_id).order_by(User.id))
     ]
+
+
+def check_new_username(session: Session, username: str, name: str) -> None:
+    """A new account needs a fresh, space-free username and a name (``add_user`` itself is idempotent)."""
+    if not username.strip() or not name.strip() or any(c.isspace() for c in username):
+        raise ValidationError(
+            "登录名和姓名不能为空，登录名不能含空格",
+            "username and name are required; no spaces in a username",
+            field="USERNAME",
+        )
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise ValidationError(f"登录名「{username}」已存在", f"username {username!r} is taken", field="USERNAME")
