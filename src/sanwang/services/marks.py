@@ -498,6 +498,7 @@ def list_overdue(
             continue
         out.append(
             {
+                "deadline_id": d.id,
                 "entity_kind": d.entity_kind,
                 "entity_id": d.entity_id,
                 "reference": ref[0],

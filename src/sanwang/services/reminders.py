@@ -33,7 +33,7 @@ def remind(session: Session, *, actor: Actor, as_of: date, every_days: int = 7) 
     rules = {r.name: r for r in deadline_rules().rules}
     items = []
     for row in list_overdue(session, actor=actor, as_of=as_of):
-        dl = session.get(Deadline, _deadline_id(session, row))
+        dl = session.get(Deadline, row["deadline_id"])  # already in the session: no second query
         if dl is None:
             continue
         rule = rules.get(dl.rule)
@@ -62,17 +62,6 @@ def remind(session: Session, *, actor: Actor, as_of: date, every_days: int = 7) 
         "reminders": items,
         "escalations": [i for i in items if i["escalate"]],
     }
-
-
-def _deadline_id(session: Session, row: dict[str, Any]) -> int | None:
-    return session.scalar(
-        select(Deadline.id).where(
-            Deadline.entity_kind == row["entity_kind"],
-            Deadline.entity_id == row["entity_id"],
-            Deadline.rule == row["rule"],
-            Deadline.met_on.is_(None),
-        )
-    )
 
 
 def _unit_name(session: Session, unit_id: int) -> str:
