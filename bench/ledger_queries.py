@@ -35,6 +35,7 @@ from bench.common import (
     summary,
 )
 from bench.data import Generator
+from sanwang.services import summary as statsum
 from sanwang.services.clues import get_clue, list_clues, register_clues
 from sanwang.services.context import actor_for, unit_by_code
 from sanwang.services.stats import statistics
@@ -125,6 +126,9 @@ def spread_states(store: Store) -> float:
     with store.session() as s:
         for sql in statements:
             s.execute(text(sql))
+        # Bulk UPDATEs bypass the workflow: record the milestones they imply and rebuild the monthly summary.
+        statsum.backfill_milestones(s)
+        statsum.rebuild(s)
     if pg:
         with store.engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE")
@@ -220,6 +224,8 @@ def run_one(db: str, clues: int, reps: int, full_reps: int, keep: bool, reuse: b
         store = Store(url)
         store.upgrade()
         if reuse:
+            with store.session() as s:
+                statsum.ensure_built(s)  # a ledger kept from before the summary existed
             pop = json.loads(saved.read_text(encoding="utf-8"))
             log(f"{db}: reusing the ledger populated earlier; measuring")
         else:

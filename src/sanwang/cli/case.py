@@ -268,6 +268,110 @@ def conclude(
     emit(data, as_json, _print("已审结 / concluded"))
 
 
+@app.command("review-apply")
+def review_apply(
+    number: str = NUMBER,
+    outcome: int = typer.Option(..., "--outcome", help="所不服的处理结果编号（case show 可见） / outcome id"),
+    level: str = typer.Option("复审", "--level", help="复审（原决定机关）| 复核（上一级） / review or recheck"),
+    grounds: str = typer.Option(..., "--grounds", help="申请理由 / grounds"),
+    served: str | None = typer.Option(None, "--served", help="决定送达日（默认决定日） / day the decision was served"),
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """登记复审、复核申请（收到决定之日起一个月内） / record an application for review or recheck."""
+    from sanwang.services.reviews import apply_review
+
+    with unit_of_work(as_user) as (s, actor):
+        r = apply_review(
+            s,
+            actor=actor,
+            number=number,
+            outcome_id=outcome,
+            level=level,
+            grounds=grounds,
+            served_on=day(served, "--served"),
+            on=day(on),
+        )
+        data = {"number": number, "review": r.id, "level": r.level, "applied_on": r.applied_on}
+    emit(data, as_json, lambda d: out.print(f"已登记{'复审' if d['level'] == 'review' else '复核'}申请 #{d['review']}"))
+
+
+@app.command("review-decide")
+def review_decide(
+    review_id: int = typer.Argument(..., help="复审复核申请编号 / application id"),
+    result: str = typer.Option(..., "--result", help="维持 | 变更 | 撤销 / upheld, changed, revoked"),
+    decision: str = typer.Option(..., "--decision", help="决定理由 / reasons"),
+    new_value: str | None = typer.Option(None, "--new-value", help="变更后的处理（变更时必填） / the new outcome"),
+    form: str | None = typer.Option(None, "--form", help="变更后的形态 1–4 / form of the new outcome"),
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """作出复审、复核决定（决定机关领导） / decide a review or recheck."""
+    from sanwang.services.reviews import decide_review
+
+    with unit_of_work(as_user) as (s, actor):
+        r = decide_review(
+            s,
+            actor=actor,
+            review_id=review_id,
+            result=result,
+            decision=decision,
+            new_value=new_value,
+            form=form,
+            on=day(on),
+        )
+        data = {"review": r.id, "result": r.result, "decided_on": r.decided_on, "new_outcome": r.new_outcome_id}
+    emit(data, as_json, lambda d: out.print(f"已作出决定 / decided: #{d['review']} {d['result']}"))
+
+
+@app.command("bulletin")
+def bulletin(
+    number: str = NUMBER,
+    facts: str | None = typer.Option(None, "--facts", help="通报所述违纪违法事实 / the facts to publish"),
+    facts_file: str | None = typer.Option(
+        None, "--facts-file", help="从 UTF-8 文本文件读取事实 / read them from a file"
+    ),
+    anonymise_subject: bool = typer.Option(
+        False, "--anonymise-subject", help="被审查调查人也隐去姓名 / reduce the official's name too"
+    ),
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """起草典型案例通报（隐去个人信息，列出每处改动供核对） / draft a typical-case bulletin, personal data reduced."""
+    from pathlib import Path
+
+    from sanwang.services.bulletins import draft_bulletin
+
+    if (facts is None) == (facts_file is None):
+        raise ValidationError(
+            "请给出 --facts 或 --facts-file 之一", "give one of --facts or --facts-file", field="facts"
+        )
+    if facts_file is not None:
+        try:
+            facts = Path(facts_file).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as e:
+            raise ValidationError(
+                f"无法读取 {facts_file}：{e}", f"cannot read {facts_file}: {e}", field="--facts-file"
+            ) from None
+    with unit_of_work(as_user) as (s, actor):
+        data = draft_bulletin(
+            s, actor=actor, number=number, facts=facts or "", anonymise_subject=anonymise_subject, on=day(on)
+        )
+
+    def render(d: dict[str, Any]) -> None:
+        out.print(d["text"])
+        table(
+            "隐去的信息（发布前核对） / reductions to check",
+            [("type", "类别"), ("original", "原文"), ("shown", "通报中")],
+            d["reductions"],
+        )
+
+    emit(data, as_json, render)
+
+
 @app.command("list")
 def list_(
     state: str | None = typer.Option(None, "--state", help="investigating / concluded"),
@@ -314,9 +418,23 @@ def _render(d: dict[str, Any]) -> None:
         kv("留置 / detention", d["detention"])
     table(
         "处理结果 / outcomes",
-        [("kind_zh", "类别"), ("value", "结果"), ("form", "形态"), ("decided_on", "日期")],
+        [("id", "编号"), ("kind_zh", "类别"), ("value", "结果"), ("form", "形态"), ("decided_on", "日期")],
         d["outcomes"],
     )
+    if d["reviews"]:
+        table(
+            "复审复核 / reviews",
+            [
+                ("id", "编号"),
+                ("level_zh", "类别"),
+                ("outcome", "处理结果"),
+                ("applied_on", "申请"),
+                ("due", "决定期限"),
+                ("decided_on", "决定"),
+                ("result_zh", "结果"),
+            ],
+            d["reviews"],
+        )
     table(
         "监察建议 / recommendations",
         [("id", "编号"), ("to_unit", "单位"), ("due", "期限"), ("followed_up_on", "落实")],

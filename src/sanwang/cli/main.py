@@ -150,13 +150,25 @@ def stats(
     unit: str | None = typer.Option(None, "--unit", help="单位代码（含下辖） / unit code, subtree included"),
     baseline: str | None = typer.Option(None, "--baseline", help="基准日：比较变化 / compare with this date"),
     list_: str | None = typer.Option(None, "--list", help="列出某项数据的明细 / list the records behind a figure"),
+    rebuild: bool = typer.Option(
+        False, "--rebuild", help="由台账重建统计月汇总（管理员） / rebuild the monthly summary from the ledger (admin)"
+    ),
     as_user: str | None = AS_USER,
     as_json: bool = JSON,
 ) -> None:
     """统计数据：各项数字、较基准日变化、明细可追溯 / the figures leaders report, each traceable."""
     from sanwang.cli.common import day, table
-    from sanwang.services.stats import ZH_RATES, drill, statistics
+    from sanwang.services.stats import ZH_RATES, drill, rebuild_summary, statistics
 
+    if rebuild:
+        with unit_of_work(as_user) as (s, actor):
+            done = rebuild_summary(s, actor=actor)
+        emit(
+            done,
+            as_json,
+            lambda d: out.print(f"统计月汇总已重建：{d['rows']} 行 / monthly summary rebuilt: {d['rows']} rows"),
+        )
+        return
     with unit_of_work(as_user, read_only=not list_) as (s, actor):
         if list_:
             rows = drill(

@@ -557,9 +557,12 @@ def show_case(session: Session, *, actor: Actor, number: str) -> dict[str, Any]:
     case = get_case(session, number)
     check_case(session, actor, case)
     audit(session, actor, "read", "case", case.id)
+    from sanwang.services.reviews import list_reviews  # reviews build on this module
+
     out = summary_row(session, case)
     rules = case_rules()
     d = _detention(session, case)
+    out["reviews"] = list_reviews(session, case)
     approver = session.scalar(select(User.username).where(User.id == case.approved_by))
     out.update(
         {
@@ -578,6 +581,7 @@ def show_case(session: Session, *, actor: Actor, number: str) -> dict[str, Any]:
             },
             "outcomes": [
                 {
+                    "id": o.id,
                     "kind": o.kind,
                     "kind_zh": rules.kind_name(o.kind),
                     "value": o.value,

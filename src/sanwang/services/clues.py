@@ -24,6 +24,7 @@ from sanwang.domain.values import ClueNumber
 from sanwang.domain.vocab import channels, disposal_methods
 from sanwang.domain.workflow import Actor, ClueOutcome, ClueSnapshot, ClueState, plan
 from sanwang.services import deadlines
+from sanwang.services import summary as statsum
 from sanwang.services.context import business_day, history, now, record, unit_by_code
 from sanwang.services.policy import audit, check_clue, mask, may_see_reporter, restrict_clues
 from sanwang.services.units import commission_of
@@ -154,6 +155,7 @@ def register_clues(
     # Core (not ORM) executemany; ids are read back by (unit, year, seq), which this transaction reserved, so
     # no per-row RETURNING round trip is needed on either database.
     bulk_insert(session, table_of(Clue), rows)
+    statsum.count_registered(session, rows)
     id_of: dict[tuple[int, int], int] = {}
     for year, idx in by_year.items():
         seqs = [numbers[i][0] for i in idx]
@@ -298,6 +300,10 @@ def act(
     if action == "reopen":
         clue.concluded_on = None
         clue.archived_on = None
+    if action == "approve":
+        statsum.add_milestone(session, clue, statsum.DISPOSED, day)
+    if t.to_state is ClueState.CONCLUDED and t.from_state is not ClueState.CONCLUDED:
+        statsum.add_milestone(session, clue, statsum.CONCLUDED, day)
     deadlines.meet(session, "clue", clue.id, t.meets, day)
     deadlines.start(session, "clue", clue.id, clue.unit_id, t.starts, day)
     data = {k: v for k, v in args.items() if k not in ("reason",)}

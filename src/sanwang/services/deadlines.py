@@ -141,6 +141,16 @@ def open_deadlines(session: Session, entity_kind: str, entity_id: int) -> list[D
     )
 
 
+def due_of(session: Session, entity_kind: str, entity_id: int, rule: str) -> date | None:
+    """The due date of a record's latest deadline under ``rule`` (met or not), or None."""
+    return session.scalar(
+        select(Deadline.due)
+        .where(Deadline.entity_kind == entity_kind, Deadline.entity_id == entity_id, Deadline.rule == rule)
+        .order_by(Deadline.id.desc())
+        .limit(1)
+    )
+
+
 def overdue_query(as_of: date, unit_ids: Sequence[int] | None = None, *, warning: bool = False) -> Any:
     """Open deadlines past due on ``as_of`` (or, with ``warning``, inside their warning window)."""
     cond = Deadline.due < as_of if not warning else and_(Deadline.warn_from <= as_of, Deadline.due >= as_of)

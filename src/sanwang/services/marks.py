@@ -43,6 +43,7 @@ from sanwang.services.context import actor_for, business_day, record, unit_by_co
 from sanwang.services.gang import check_gang_case, get_gang_case, is_above, visible_commission_units
 from sanwang.services.policy import check_clue, restrict_clues
 from sanwang.store.tables import (
+    CaseReview,
     Clue,
     Deadline,
     DisciplineCase,
@@ -459,6 +460,13 @@ def _refs(session: Session, actor: Actor, keys: Sequence[tuple[str, int]]) -> di
             parent = parents.get(("case", r.case_id))
             if parent:
                 out[("recommendation", rid)] = (f"{parent[0]} 监察建议#{rid}（{r.to_unit}）", parent[1])
+    if by_kind["review"]:
+        reviews = {v.id: v for v in session.scalars(select(CaseReview).where(CaseReview.id.in_(by_kind["review"])))}
+        cases = _refs(session, actor, [("case", v.case_id) for v in reviews.values()])
+        for vid, v in reviews.items():
+            case_ref = cases.get(("case", v.case_id))
+            if case_ref:
+                out[("review", vid)] = (f"{case_ref[0]} {'复审' if v.level == 'review' else '复核'}#{vid}", v.unit_id)
     owned: list[tuple[str, int, str, int]] = []  # (kind, id, parent kind, parent id)
     if by_kind["instruction"]:
         q3 = select(Instruction.id, Instruction.entity_kind, Instruction.entity_id)

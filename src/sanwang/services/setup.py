@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from sanwang.services import summary as statsum
 from sanwang.services.deadlines import recompute_provisional
 from sanwang.store.db import Store
 from sanwang.store.tables import Unit, User
@@ -37,6 +38,8 @@ def initialise(store: Store | None = None, *, region: str | None = None, name: s
         with store.session() as s:
             # An office may just have added next year's holiday notice: make provisional deadlines final.
             finalised = recompute_provisional(s)
+            # A ledger upgraded from before the monthly summary existed gets it built once, here.
+            summary_built = statsum.ensure_built(s)
             units = len(s.scalars(select(Unit.id)).all())
             users = len(s.scalars(select(User.id)).all())
         return {
@@ -45,6 +48,7 @@ def initialise(store: Store | None = None, *, region: str | None = None, name: s
             "units": units,
             "users": users,
             "deadlines_finalised": finalised,
+            "statistics_summary_built": summary_built,
         }
     finally:
         store.dispose()

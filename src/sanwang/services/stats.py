@@ -7,24 +7,29 @@ both taken from that one query, so a figure always reproduces from the ledger.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, distinct, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, String, and_, case, cast, distinct, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
-from sanwang.domain.errors import ValidationError
+from sanwang.domain.errors import AccessDenied, ValidationError
+from sanwang.domain.roles import Role
 from sanwang.domain.vocab import channels, disposal_methods
 from sanwang.domain.workflow import Actor
 from sanwang.services.context import today, unit_by_code
 from sanwang.services.policy import audit, restrict_clues, visible_unit_ids
+from sanwang.services.summary import CONCLUDED, DISPOSED, RECEIVED, month_of, rebuild
 from sanwang.services.units import subtree_ids
 from sanwang.store.tables import (
     CaseTrack,
     Clue,
+    ClueMilestone,
+    ClueMonthCount,
     ClueSubject,
     Deadline,
     Detention,
@@ -84,6 +89,26 @@ def _clues(p: Period, *cond: Any) -> Rows:
     return select(Clue.id, Clue.number).where(p.within(Clue.unit_id), p.not_recused(Clue.id), *cond)
 
 
+def _milestones(p: Period, kind: str, *cond: Any) -> Rows:
+    """Disposals or conclusions that happened in the period (each one, as recorded: a clue concluded, re-examined
+    and concluded again is listed twice, the second time as ``number#2``)."""
+    label = case(
+        (ClueMilestone.seq > 1, Clue.number + "#" + cast(ClueMilestone.seq, String)),
+        else_=Clue.number,
+    )
+    return (
+        select(ClueMilestone.id, label)
+        .join(Clue, Clue.id == ClueMilestone.clue_id)
+        .where(
+            ClueMilestone.kind == kind,
+            p.between(ClueMilestone.day),
+            p.within(ClueMilestone.unit_id),
+            p.not_recused(ClueMilestone.clue_id),
+            *cond,
+        )
+    )
+
+
 def _cases(p: Period, *cond: Any) -> Rows:
     return select(DisciplineCase.id, DisciplineCase.number).where(
         p.within(DisciplineCase.unit_id), p.not_own_case(), *cond
@@ -119,13 +144,13 @@ FIGURES: tuple[Figure, ...] = (
     Figure(
         "clues_gang_related", "其中涉黑涉恶", "件", lambda p: _clues(p, p.between(Clue.received), Clue.gang_related)
     ),
-    Figure("clues_disposed", "处置问题线索", "件", lambda p: _clues(p, p.between(Clue.disposed_on))),
-    Figure("clues_concluded", "办结问题线索", "件", lambda p: _clues(p, p.between(Clue.concluded_on))),
+    Figure("clues_disposed", "处置问题线索", "件", lambda p: _milestones(p, DISPOSED)),
+    Figure("clues_concluded", "办结问题线索", "件", lambda p: _milestones(p, CONCLUDED)),
     Figure(
         "clues_substantiated",
         "查实问题线索",
         "件",
-        lambda p: _clues(p, p.between(Clue.concluded_on), Clue.outcome.in_(SUBSTANTIATED)),
+        lambda p: _milestones(p, CONCLUDED, ClueMilestone.code.in_(SUBSTANTIATED)),
     ),
     Figure(
         "clues_overdue",
@@ -272,25 +297,140 @@ PASS_FIGURES = (
 )
 
 
-def _values(session: Session, p: Period) -> tuple[dict[str, int], dict[str, Any]]:
-    """Every figure's value, the big clue figures in one covering-index pass per date column."""
-    values = {f.name: _count(session, f.query(p)) for f in FIGURES if f.name not in PASS_FIGURES}
-    concluded_by = and_(Clue.concluded_on.is_not(None), Clue.concluded_on <= p.until)
-    received = session.execute(
-        select(Clue.channel, Clue.gang_related, func.sum(case((concluded_by, 1), else_=0)), func.count())
-        .where(p.between(Clue.received), p.within(Clue.unit_id), p.not_recused(Clue.id))
+@dataclass
+class _Tally:
+    """The clue figures' grouped counts, added up over the parts of a period."""
+
+    received: Counter[tuple[str, bool]] = field(default_factory=Counter)  # (channel, gang) → clues
+    done_of_received: int = 0  # of those, concluded (at least once) by the period's end — 查结率
+    disposed: Counter[str] = field(default_factory=Counter)  # disposal method → disposals
+    concluded: Counter[str] = field(default_factory=Counter)  # outcome → conclusions
+
+    def add(self, other: _Tally, sign: int = 1) -> None:
+        for mine, theirs in ((self.received, other.received), (self.disposed, other.disposed)):
+            for k, n in theirs.items():
+                mine[k] += sign * n  # type: ignore[index]
+        for k, n in other.concluded.items():
+            self.concluded[k] += sign * n
+        self.done_of_received += sign * other.done_of_received
+
+
+def _month_span(since: date, until: date) -> tuple[date, date] | None:
+    """The whole calendar months inside [since, until] as (first day, last day), or None."""
+    first = since if since.day == 1 else _next_month(since)
+    last = _next_month(until) - timedelta(days=1)
+    if last != until:
+        last = until.replace(day=1) - timedelta(days=1)
+    return (first, last) if first <= last else None
+
+
+def _next_month(d: date) -> date:
+    return date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+
+
+def _detail(session: Session, p: Period, since: date, until: date, only: tuple[int, ...] | None = None) -> _Tally:
+    """Counts for [since, until] read from the ledger: clues and milestones (``only``: just those clues)."""
+
+    def scope(clue_col: Any, unit_col: Any) -> list[ColumnElement[bool]]:
+        if only is not None:
+            return [clue_col.in_(only), p.within(unit_col)]
+        return [p.within(unit_col), p.not_recused(clue_col)]
+
+    t = _Tally()
+    done = exists().where(
+        ClueMilestone.clue_id == Clue.id, ClueMilestone.kind == CONCLUDED, ClueMilestone.day <= p.until
+    )
+    for channel, gang, concluded, n in session.execute(
+        select(Clue.channel, Clue.gang_related, func.sum(case((done, 1), else_=0)), func.count())
+        .where(Clue.received >= since, Clue.received <= until, *scope(Clue.id, Clue.unit_id))
         .group_by(Clue.channel, Clue.gang_related)
-    ).all()
-    disposed = session.execute(
-        select(Clue.disposal, func.count())
-        .where(p.between(Clue.disposed_on), p.within(Clue.unit_id), p.not_recused(Clue.id))
-        .group_by(Clue.disposal)
-    ).all()
-    concluded = session.execute(
-        select(Clue.outcome, func.count())
-        .where(p.between(Clue.concluded_on), p.within(Clue.unit_id), p.not_recused(Clue.id))
-        .group_by(Clue.outcome)
-    ).all()
+    ):
+        t.received[(channel, bool(gang))] += n
+        t.done_of_received += int(concluded or 0)
+    for kind, counter in ((DISPOSED, t.disposed), (CONCLUDED, t.concluded)):
+        for code, n in session.execute(
+            select(ClueMilestone.code, func.count())
+            .where(
+                ClueMilestone.kind == kind,
+                ClueMilestone.day >= since,
+                ClueMilestone.day <= until,
+                *scope(ClueMilestone.clue_id, ClueMilestone.unit_id),
+            )
+            .group_by(ClueMilestone.code)
+        ):
+            counter[code or ""] += n
+    return t
+
+
+def _summarised(session: Session, p: Period, first: date, last: date) -> _Tally:
+    """Counts for the whole months [first, last] read from the monthly summary, recusal included."""
+    t = _Tally()
+    until_month = month_of(p.until)
+    units = [] if p.units is None else [ClueMonthCount.unit_id.in_(p.units)]
+    for kind, channel, gang, first_concluded, code, n in session.execute(
+        select(
+            ClueMonthCount.kind,
+            ClueMonthCount.channel,
+            ClueMonthCount.gang,
+            ClueMonthCount.first_concluded,
+            ClueMonthCount.code,
+            func.sum(ClueMonthCount.n),
+        )
+        .where(ClueMonthCount.month >= month_of(first), ClueMonthCount.month <= month_of(last), *units)
+        .group_by(
+            ClueMonthCount.kind,
+            ClueMonthCount.channel,
+            ClueMonthCount.gang,
+            ClueMonthCount.first_concluded,
+            ClueMonthCount.code,
+        )
+    ):
+        n = int(n or 0)
+        if kind == RECEIVED:
+            t.received[(channel, bool(gang))] += n
+            if first_concluded and first_concluded <= until_month:
+                t.done_of_received += n
+        elif kind == DISPOSED:
+            t.disposed[code] += n
+        else:
+            t.concluded[code] += n
+    if _next_month(p.until) - timedelta(days=1) != p.until:
+        # The summary knows the month of a first conclusion, not the day: take out those after the period's end.
+        late = select(ClueMilestone.clue_id).where(
+            ClueMilestone.kind == CONCLUDED,
+            ClueMilestone.seq == 1,
+            ClueMilestone.day > p.until,
+            ClueMilestone.day < _next_month(p.until),
+        )
+        t.done_of_received -= int(
+            session.scalar(
+                select(func.count()).where(
+                    Clue.id.in_(late), Clue.received >= first, Clue.received <= last, p.within(Clue.unit_id)
+                )
+            )
+            or 0
+        )
+    if p.recused:
+        t.add(_detail(session, p, first, last, only=p.recused), sign=-1)
+    return t
+
+
+def _tally(session: Session, p: Period, use_summary: bool = True) -> _Tally:
+    span = _month_span(p.since, p.until) if use_summary else None
+    if span is None:
+        return _detail(session, p, p.since, p.until)
+    t = _summarised(session, p, *span)
+    if p.since < span[0]:
+        t.add(_detail(session, p, p.since, span[0] - timedelta(days=1)))
+    if span[1] < p.until:
+        t.add(_detail(session, p, span[1] + timedelta(days=1), p.until))
+    return t
+
+
+def _values(session: Session, p: Period, use_summary: bool = True) -> tuple[dict[str, int], dict[str, Any]]:
+    """Every figure's value: the clue figures from the monthly summary for whole months and from the ledger for
+    the rest of the period (``use_summary=False``: all from the ledger, which the tests compare against)."""
+    values = {f.name: _count(session, f.query(p)) for f in FIGURES if f.name not in PASS_FIGURES}
     # A deadline carries its clue's unit, so the overdue figure is counted on the deadline index alone.
     values["clues_overdue"] = int(
         session.scalar(
@@ -305,20 +445,23 @@ def _values(session: Session, p: Period) -> tuple[dict[str, int], dict[str, Any]
         )
         or 0
     )
-    values["clues_received"] = sum(n for *_, n in received)
-    values["clues_gang_related"] = sum(n for _, gang, _, n in received if gang)
-    values["clues_disposed"] = sum(n for _, n in disposed)
-    values["clues_concluded"] = sum(n for _, n in concluded)
-    values["clues_substantiated"] = sum(n for outcome, n in concluded if outcome in SUBSTANTIATED)
+    t = _tally(session, p, use_summary)
+    values["clues_received"] = sum(t.received.values())
+    values["clues_gang_related"] = sum(n for (_, gang), n in t.received.items() if gang)
+    values["clues_disposed"] = sum(t.disposed.values())
+    values["clues_concluded"] = sum(t.concluded.values())
+    values["clues_substantiated"] = sum(n for outcome, n in t.concluded.items() if outcome in SUBSTANTIATED)
     channel_names = {c.code: c.name for c in channels().channels}
     method_names = {m.code: m.name for m in disposal_methods().methods}
-    by_channel: dict[str, int] = {}
-    for code, _, _, n in received:
-        by_channel[channel_names.get(code, code)] = by_channel.get(channel_names.get(code, code), 0) + n
+    by_channel: Counter[str] = Counter()
+    for (code, _), n in t.received.items():
+        by_channel[channel_names.get(code, code)] += n
     extra = {
-        "concluded_of_received": sum(int(done or 0) for _, _, done, _ in received),
-        "by_channel": dict(sorted(by_channel.items(), key=lambda kv: -kv[1])),
-        "by_disposal": {method_names.get(k, k): n for k, n in sorted(disposed, key=lambda r: -r[1]) if k is not None},
+        "concluded_of_received": t.done_of_received,
+        "by_channel": {k: n for k, n in sorted(by_channel.items(), key=lambda kv: -kv[1]) if n},
+        "by_disposal": {
+            method_names.get(k, k): n for k, n in sorted(t.disposed.items(), key=lambda r: -r[1]) if k and n
+        },
     }
     return values, extra
 
@@ -340,7 +483,11 @@ def drill(
     p = _period(session, actor, since, until, unit_code)
     q = f.query(p).subquery()
     listing = select(q.c[1]).distinct().order_by(q.c[1])
-    if f.query(p).selected_columns[0].table is Clue.__table__:
+    if f.query(p).selected_columns[0].table is ClueMilestone.__table__:
+        # Milestone lists join their clue, so the policy applies to them directly (labels are unique).
+        mq = restrict_clues(session, actor, f.query(p)).subquery()
+        listing = select(mq.c[1]).order_by(mq.c[1])
+    elif f.query(p).selected_columns[0].table is Clue.__table__:
         # The list names clues: recusal applies to it exactly as to any other read of clues.
         listing = restrict_clues(session, actor, select(Clue.number).where(Clue.id.in_(select(q.c[0])))).order_by(
             Clue.number
@@ -355,3 +502,12 @@ ZH_RATES = {
     "substantiation_rate": "查实率",
     "umbrella_in_step_share": "同步挖出保护伞比例",
 }
+
+
+def rebuild_summary(session: Session, *, actor: Actor) -> dict[str, int]:
+    """Rebuild the monthly statistics summary from the ledger (重建统计汇总); administrators only, audited."""
+    if not actor.has(Role.ADMIN):
+        raise AccessDenied("只有系统管理员可以重建统计汇总", "only an administrator can rebuild the statistics summary")
+    rows = rebuild(session)
+    audit(session, actor, "rebuild", "statistics", None, None, {"rows": rows})
+    return {"rows": rows}

@@ -395,6 +395,83 @@ class AuditEntry(Base):
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
+class CaseReview(Base):
+    """An application against a case decision (复审 / 复核申请) and its decision.
+
+    复审 goes to the commission that decided, 复核 (after a 复审 decision) to the commission one level up.
+    A decision that changes the outcome adds a new ``outcomes`` row; the contested one is kept as it was.
+    """
+
+    __tablename__ = "case_reviews"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("discipline_cases.id"), index=True)
+    outcome_id: Mapped[int] = mapped_column(ForeignKey("outcomes.id"))
+    level: Mapped[str] = mapped_column(String(10))  # review (复审) | recheck (复核)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("case_reviews.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))  # the commission that decides
+    served_on: Mapped[date] = mapped_column(Date)  # the contested decision reached the person (送达)
+    applied_on: Mapped[date] = mapped_column(Date)
+    grounds: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    result: Mapped[str | None] = mapped_column(String(10))  # upheld | changed | revoked
+    decision: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    new_outcome_id: Mapped[int | None] = mapped_column(ForeignKey("outcomes.id"))
+
+
+class ClueMilestone(Base):
+    """A disposal or a conclusion of a clue (线索处置/办结节点), as it happened. Append-only.
+
+    The clue row holds only its current state: 复查 clears the conclusion and a second approval replaces the
+    disposal. The statistics of a past period count these rows instead, so they never change afterwards.
+    ``seq`` numbers the milestones of one kind per clue (1, 2, ...), so each can be listed on its own.
+    """
+
+    __tablename__ = "clue_milestones"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clue_id: Mapped[int] = mapped_column(ForeignKey("clues.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    kind: Mapped[str] = mapped_column(String(12))  # disposed | concluded
+    seq: Mapped[int] = mapped_column(Integer)
+    day: Mapped[date] = mapped_column(Date)
+    review_round: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str | None] = mapped_column(String(30))  # the disposal method, or the outcome
+
+    __table_args__ = (
+        UniqueConstraint("clue_id", "kind", "seq", name="uq_clue_milestones_clue_id"),
+        # Covering range index for the detail passes and the drill-down lists of the period figures.
+        Index("ix_clue_milestones_period", "kind", "day", "unit_id", "code", "clue_id", "seq"),
+    )
+
+
+class ClueMonthCount(Base):
+    """Monthly statistics summary (统计月汇总): derived counts, kept in step with every registration and
+    milestone in the same transaction, rebuildable from the ledger (``sanwang stats --rebuild``).
+
+    ``received`` rows count clues by month received, channel, gang flag and the month of their first conclusion
+    (``''`` while none); ``disposed`` and ``concluded`` rows count milestones by month and code. Empty strings
+    instead of NULLs keep the unique key usable for upserts on both databases.
+    """
+
+    __tablename__ = "clue_month_counts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))  # received | disposed | concluded
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    channel: Mapped[str] = mapped_column(String(2), default="")
+    gang: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_concluded: Mapped[str] = mapped_column(String(7), default="")
+    code: Mapped[str] = mapped_column(String(30), default="")
+    n: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "kind", "month", "unit_id", "channel", "gang", "first_concluded", "code", name="uq_clue_month_counts_kind"
+        ),
+    )
+
+
 def table_of(model: type[Base]) -> Table:
     """The Core table behind a mapped class, for bulk inserts that bypass the ORM's per-row bookkeeping."""
     return Base.metadata.tables[model.__tablename__]

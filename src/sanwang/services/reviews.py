@@ -1,0 +1,195 @@
+"""复审 / 复核 (review of case decisions) and 典型案例通报 (typical-case bulletins) on discipline cases."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sanwang.domain.cases import case_rules
+from sanwang.domain.errors import NotFound, TransitionRefused
+from sanwang.domain.reviews import (
+    ReviewLevel,
+    ReviewResult,
+    ReviewSnapshot,
+    check_apply,
+    check_decide,
+    review_level,
+    review_result,
+)
+from sanwang.domain.workflow import Actor
+from sanwang.services import deadlines
+from sanwang.services.cases import _unit_ref, check_case, get_case
+from sanwang.services.context import business_day, record
+from sanwang.services.gang import own_commission_id
+from sanwang.store.tables import CaseReview, DisciplineCase, Outcome, Unit
+
+
+def _outcome(session: Session, case: DisciplineCase, outcome_id: int) -> Outcome:
+    o = session.get(Outcome, outcome_id)
+    if o is None or o.case_id != case.id:
+        raise NotFound(
+            f"案件 {case.number} 没有编号为 {outcome_id} 的处理决定", f"case {case.number} has no outcome {outcome_id}"
+        )
+    return o
+
+
+def _snapshots(session: Session, outcome_id: int) -> list[ReviewSnapshot]:
+    rows = session.scalars(select(CaseReview).where(CaseReview.outcome_id == outcome_id).order_by(CaseReview.id))
+    return [
+        ReviewSnapshot(ReviewLevel(r.level), r.decided_on, ReviewResult(r.result) if r.result else None) for r in rows
+    ]
+
+
+def apply_review(
+    session: Session,
+    *,
+    actor: Actor,
+    number: str,
+    outcome_id: int,
+    level: str,
+    grounds: str,
+    served_on: date | None = None,
+    on: date | None = None,
+) -> CaseReview:
+    """Record an application for 复审 (to the deciding commission) or 复核 (one level up) and start its deadline.
+
+    ``served_on`` is when the contested decision reached the person (送达): by default the day the outcome was
+    decided (复审) or the 复审 decided (复核).
+    """
+    case = get_case(session, number)
+    check_case(session, actor, case)
+    lvl = review_level(level)
+    outcome = _outcome(session, case, outcome_id)
+    earlier = _snapshots(session, outcome.id)
+    parent: CaseReview | None = None
+    unit_id = case.unit_id
+    default_served = outcome.decided_on
+    if lvl is ReviewLevel.RECHECK:
+        parent = session.scalar(
+            select(CaseReview).where(CaseReview.outcome_id == outcome.id, CaseReview.level == ReviewLevel.REVIEW.value)
+        )
+        if parent is not None and parent.decided_on is not None:
+            default_served = parent.decided_on
+        unit = session.get(Unit, case.unit_id)
+        assert unit is not None
+        above = _unit_ref(session, unit).parent_id
+        if above is None:
+            raise TransitionRefused("本案决定机关没有上一级纪委监委，无法申请复核", "no commission above to recheck")
+        unit_id = above
+    served = served_on or default_served
+    day = business_day(on, not_before=served)
+    window_ends, _, _ = deadlines.compute("review_application", served)
+    check_apply(actor, lvl, served_on=served, applied_on=day, window_ends=window_ends, earlier=earlier, grounds=grounds)
+    review = CaseReview(
+        case_id=case.id,
+        outcome_id=outcome.id,
+        level=lvl.value,
+        parent_id=parent.id if parent else None,
+        unit_id=unit_id,
+        served_on=served,
+        applied_on=day,
+        grounds=grounds.strip(),
+        recorded_by=actor.user_id,
+    )
+    session.add(review)
+    session.flush()
+    deadlines.start(session, "review", review.id, unit_id, (lvl.decision_rule,), day)
+    record(
+        session,
+        "case",
+        case.id,
+        f"{lvl.value}_applied",
+        actor=actor,
+        day=day,
+        reason=review.grounds,
+        data={"review": review.id, "outcome": outcome.id, "served_on": served.isoformat()},
+    )
+    return review
+
+
+def decide_review(
+    session: Session,
+    *,
+    actor: Actor,
+    review_id: int,
+    result: str,
+    decision: str,
+    new_value: str | None = None,
+    form: int | str | None = None,
+    on: date | None = None,
+) -> CaseReview:
+    """Decide a 复审 or 复核: 维持 (uphold), 变更 (change: a new outcome is added) or 撤销 (revoke)."""
+    review = session.get(CaseReview, review_id)
+    if review is None:
+        raise NotFound(f"复审复核申请 {review_id} 不存在", f"no review application {review_id}")
+    case = session.get(DisciplineCase, review.case_id)
+    assert case is not None
+    check_case(session, actor, case)
+    lvl, res = ReviewLevel(review.level), review_result(result)
+    day = business_day(on, not_before=review.applied_on)
+    check_decide(
+        actor,
+        lvl,
+        decided_on=review.decided_on,
+        in_deciding_unit=own_commission_id(session, actor) == review.unit_id,
+        applied_on=review.applied_on,
+        on=day,
+        result=res,
+        new_value=new_value,
+        decision=decision,
+    )
+    old = session.get(Outcome, review.outcome_id)
+    assert old is not None
+    data: dict[str, Any] = {"review": review.id, "result": res.value}
+    if res is ReviewResult.CHANGED:
+        rules = case_rules()
+        kind = rules.kind(old.kind)
+        changed = Outcome(
+            case_id=case.id,
+            kind=kind.code,
+            value=rules.value(kind, str(new_value)),
+            form=rules.form(form) if form is not None else old.form,
+            decided_on=day,
+            decided_by=actor.user_id,
+        )
+        session.add(changed)
+        session.flush()
+        review.new_outcome_id = changed.id
+        data.update(new_outcome=changed.id, value=changed.value)
+    review.decided_on, review.result, review.decision, review.decided_by = (
+        day,
+        res.value,
+        decision.strip(),
+        actor.user_id,
+    )
+    due = deadlines.due_of(session, "review", review.id, lvl.decision_rule)
+    deadlines.meet(session, "review", review.id, [lvl.decision_rule], day)
+    data["late"] = bool(due and day > due)
+    record(session, "case", case.id, f"{lvl.value}_decided", actor=actor, day=day, reason=review.decision, data=data)
+    return review
+
+
+def list_reviews(session: Session, case: DisciplineCase) -> list[dict[str, Any]]:
+    """The applications against a case's decisions, oldest first, for ``case show``."""
+    out = []
+    for r in session.scalars(select(CaseReview).where(CaseReview.case_id == case.id).order_by(CaseReview.id)):
+        lvl = ReviewLevel(r.level)
+        out.append(
+            {
+                "id": r.id,
+                "level": lvl.value,
+                "level_zh": lvl.zh,
+                "outcome": r.outcome_id,
+                "served_on": r.served_on.isoformat(),
+                "applied_on": r.applied_on.isoformat(),
+                "due": (d.isoformat() if (d := deadlines.due_of(session, "review", r.id, lvl.decision_rule)) else None),
+                "decided_on": r.decided_on.isoformat() if r.decided_on else None,
+                "result": r.result,
+                "result_zh": ReviewResult(r.result).zh if r.result else None,
+                "new_outcome": r.new_outcome_id,
+            }
+        )
+    return out
