@@ -28,7 +28,7 @@ from sanwang.services import summary as statsum
 from sanwang.services.context import business_day, history, now, record, unit_by_code
 from sanwang.services.policy import audit, check_clue, mask, may_see_reporter, restrict_clues
 from sanwang.services.units import commission_of
-from sanwang.store.db import bulk_insert
+from sanwang.store.db import bulk_insert, first_page_plan
 from sanwang.store.tables import (
     Clue,
     ClueCounter,
@@ -426,6 +426,7 @@ def list_clues(
     q = restrict_clues(session, actor, q)
     if limit:
         q = q.limit(limit)
+        first_page_plan(session)
     rows = [summary_row(c, due) for c, due in session.execute(q).all()]
     audit(
         session,
