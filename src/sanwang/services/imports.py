@@ -187,6 +187,9 @@ def validate(source: str, headers: list[str], rows: Iterable[tuple[int, dict[str
     return drafts
 
 
+IMPORT_BATCH = 10_000
+
+
 def import_clues(session: Session, *, actor: Actor, path: Path, unit_code: str | None = None) -> dict[str, Any]:
     """Import a ledger file (导入台账) into a unit: all or nothing; clues already imported are skipped."""
     from sanwang.services.ledgerio import read_rows
@@ -199,11 +202,18 @@ def import_clues(session: Session, *, actor: Actor, path: Path, unit_code: str |
     rows = ((n, {simplified.get(k, k): v for k, v in r.items()}) for n, r in rows)
     drafts = validate(path.name, headers, rows)
     known = _known_refs(session, unit.id, [d.external_ref for d in drafts if d.external_ref])
+    total = len(drafts)
     fresh = [d for d in drafts if d.external_ref not in known]
-    numbers = register_clues(session, actor=actor, unit=unit, drafts=fresh)
+    del drafts
+    numbers: list[tuple[int, str]] = []
+    # Registered in slices within the one transaction (still all or nothing): the rows built for the database
+    # are then held for one slice at a time, not for the whole file.
+    while fresh:
+        batch, fresh = fresh[:IMPORT_BATCH], fresh[IMPORT_BATCH:]
+        numbers += register_clues(session, actor=actor, unit=unit, drafts=batch)
     return {
         "imported": len(numbers),
-        "duplicates": len(drafts) - len(fresh),
+        "duplicates": total - len(numbers),
         "unit": unit.code,
         "numbers": [n for _, n in numbers],
     }
