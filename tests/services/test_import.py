@@ -63,6 +63,19 @@ def test_import_then_reimport_adds_nothing(store: Store, tmp_path: Path) -> None
     assert subjects[:2] == ["某镇派出所", "某县国土局"]
 
 
+def test_a_large_file_is_registered_in_slices_in_order(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_world(store)
+    monkeypatch.setattr("sanwang.services.imports.IMPORT_BATCH", 2)  # 3 rows, and 3 more: slices of 2
+    first = _import(store, write_csv(tmp_path / "a.csv", GOOD))
+    more = [[f"M-{i}", *row[1:]] for i, row in enumerate(GOOD)]
+    second = _import(store, write_csv(tmp_path / "b.csv", [*GOOD, *more]))
+    assert (second["imported"], second["duplicates"]) == (3, 3)
+    seqs = [int(n.rsplit("-", 1)[1]) for n in first["numbers"] + second["numbers"]]
+    assert seqs == [1, 2, 3, 4, 5, 6]  # gap-free, in file order, across slices and files
+
+
 BAD = [
     ["B-1", "飞鸽传书", "2019-04-01", "否", "", "", "", "张三", "", "", "", "x"],  # unknown channel
     ["B-2", "12337", "2019-02-30", "否", "", "", "", "张三", "", "", "", "x"],  # impossible date
