@@ -16,6 +16,7 @@ import typer
 
 from sanwang.text import normalize as normalize_text
 from sanwang.text.entities import extract
+from sanwang.text.triage import triage
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 
@@ -111,6 +112,43 @@ def entities_command(
         _write(json.dumps({"entities": found}, ensure_ascii=False) + "\n")
     else:
         _write("".join(f"{e['type']}\t{e['start']}\t{e['end']}\t{e['text']}\n" for e in found))
+
+
+def triage_of(text: str) -> dict[str, Any]:
+    """Triage of the normalised text, indicator offsets mapped back to the text as given (原文偏移)."""
+    norm = normalize_text(text)
+    result = triage(norm.text).as_dict()
+    for ind in result["indicators"]:
+        start, end = norm.span_to_original(ind["start"], ind["end"])
+        ind.update(start=start, end=end, text=text[start:end])
+    return result
+
+
+@app.command("triage")
+def triage_command(
+    jsonl: bool = typer.Option(
+        False, "--jsonl", help='每行 {"id","text"} → {"id","gang","misconduct","indicators",...} / per line'
+    ),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON / one JSON document"),
+) -> None:
+    """线索研判：涉黑涉恶、公职人员违纪违法（保护伞）两项评分及依据 / gang and misconduct scores with reasons."""
+    if jsonl and as_json:
+        raise _fail("--jsonl 与 --json 只能选一个", "choose one of --jsonl and --json")
+    data = _read_stdin()
+    if jsonl:
+        _stream({"id": rid, **triage_of(text)} for rid, text in _records(data))
+        return
+    result = triage_of(data)
+    if as_json:
+        _write(json.dumps(result, ensure_ascii=False) + "\n")
+        return
+    lines = [f"涉黑涉恶 gang\t{result['gang']:.3f}", f"违纪违法/保护伞 misconduct\t{result['misconduct']:.3f}"]
+    lines += [f"{i['score']}\t{i['start']}\t{i['end']}\t{i['label']}\t{i['text']}" for i in result["indicators"]]
+    if result["sectors"]:
+        lines.append("行业领域 sectors\t" + "、".join(result["sectors"]))
+    if result["typology"]:
+        lines.append("保护伞类型 typology\t" + "、".join(result["typology"]))
+    _write("\n".join(lines) + "\n")
 
 
 def _jsonl(data: str) -> None:

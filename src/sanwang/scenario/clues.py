@@ -139,6 +139,7 @@ class _Builder:
             duplicate_of=duplicate_of,
         )
         clue = ClueSpec(
+            kind=m.kind,
             external_ref=ref,
             unit_code=unit,
             channel=channel,

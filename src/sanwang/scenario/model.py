@@ -122,6 +122,7 @@ class ClueSpec:
     damaged: bool = False
     gang_case: str | None = None  # police number of the related gang case
     fate: tuple[FateStep, ...] = ()
+    kind: str = ""  # the matter reported: gang, umbrella or ordinary (for evaluating triage; never imported)
 
 
 @dataclass

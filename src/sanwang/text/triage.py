@@ -1,0 +1,261 @@
+"""Triage (线索研判): two scores per text — gang-type crime (涉黑涉恶) and official misconduct / protective
+umbrella (公职人员违纪违法、充当保护伞) — with the indicators that produced them, suggested sectors (行业领域) and
+umbrella typology items (DOMAIN.md §6).
+
+Each score is a logistic model, ``sigmoid(bias + Σ weights of the features present)``, over two kinds of feature:
+
+- **indicators** from the validated rule file ``triage.yaml`` (phrases such as 保护费, 通风报信), found with one
+  Aho-Corasick pass; they carry their offsets, so a reader sees exactly which words raised a score;
+- **character bigrams** of the text (随意, 殴打 ...), whose weights were learned (``bench/train_triage.py``, with the
+  rule weights held fixed) and ship in ``sanwang/text/data/triage_model.json`` with the learned bias. Only the gang
+  score has learned weights: no labelled misconduct corpus is available here, so the misconduct score uses the
+  rule file's prior weights alone (docs/triage.md says how each was measured).
+
+The scores sort work queues; they never gate or hide a clue. Pure: text in, result out.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Literal
+
+import ahocorasick
+from pydantic import BaseModel, Field, field_validator
+
+from sanwang.domain.config import load
+from sanwang.text.t2s import convert as to_simplified
+
+Score = Literal["gang", "misconduct"]
+SCORES: tuple[Score, ...] = ("gang", "misconduct")
+LEARNED_CUES = 3  # learned bigram cues listed per score
+
+
+class IndicatorRule(BaseModel):
+    key: str
+    label: str
+    score: Score
+    weight: float
+    phrases: list[str] = Field(min_length=1)
+    typology: list[str] = []
+    sectors: list[str] = []
+
+    @field_validator("phrases")
+    @classmethod
+    def _no_blank(cls, v: list[str]) -> list[str]:
+        if any(not p.strip() for p in v):
+            raise ValueError("a phrase is empty")
+        return v
+
+
+class SectorRule(BaseModel):
+    name: str
+    phrases: list[str] = Field(min_length=1)
+
+
+class TriageRules(BaseModel):
+    """The rule file ``triage.yaml`` (研判指标)."""
+
+    version: int
+    bias: dict[Score, float]
+    indicators: list[IndicatorRule] = Field(min_length=1)
+    sectors: list[SectorRule] = []
+
+    @field_validator("indicators")
+    @classmethod
+    def _unique_keys(cls, v: list[IndicatorRule]) -> list[IndicatorRule]:
+        keys = [i.key for i in v]
+        dup = sorted({k for k in keys if keys.count(k) > 1})
+        if dup:
+            raise ValueError(f"indicator keys repeated: {', '.join(dup)}")
+        return v
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One reason a score rose (研判指标): a rule phrase or a learned cue, with its place in the text."""
+
+    key: str
+    label: str
+    score: Score
+    weight: float
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Triage:
+    """A text's triage result (线索研判结果)."""
+
+    gang: float
+    misconduct: float
+    indicators: tuple[Indicator, ...]
+    sectors: tuple[str, ...]
+    typology: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "gang": round(self.gang, 4),
+            "misconduct": round(self.misconduct, 4),
+            "indicators": [
+                {
+                    "key": i.key,
+                    "label": i.label,
+                    "score": i.score,
+                    "weight": round(i.weight, 3),
+                    "start": i.start,
+                    "end": i.end,
+                    "text": i.text,
+                }
+                for i in self.indicators
+            ],
+            "sectors": list(self.sectors),
+            "typology": list(self.typology),
+        }
+
+
+@dataclass(frozen=True)
+class _Model:
+    rules: TriageRules
+    automaton: Any  # ahocorasick.Automaton: phrase → (kind, index)
+    bias: dict[Score, float]
+    indicator_weight: dict[str, float]
+    bigrams: dict[Score, dict[str, float]]
+    threshold: dict[Score, float]
+
+
+def _model_file() -> dict[str, Any]:
+    try:
+        text = resources.files("sanwang.text").joinpath("data", "triage_model.json").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@lru_cache(maxsize=1)
+def _model() -> _Model:
+    rules = load(TriageRules, "triage.yaml")
+    learned = _model_file()
+    auto = ahocorasick.Automaton()
+    entries: dict[str, list[tuple[str, int]]] = {}
+    for i, rule in enumerate(rules.indicators):
+        for phrase in rule.phrases:
+            entries.setdefault(to_simplified(phrase), []).append(("i", i))
+    for i, sector in enumerate(rules.sectors):
+        for phrase in sector.phrases:
+            entries.setdefault(to_simplified(phrase), []).append(("s", i))
+    for phrase, hits in entries.items():
+        auto.add_word(phrase, (len(phrase), tuple(hits)))
+    auto.make_automaton()
+    weight = {r.key: r.weight for r in rules.indicators}
+    bias = dict(rules.bias)
+    bigrams: dict[Score, dict[str, float]] = {s: {} for s in SCORES}
+    threshold: dict[Score, float] = {s: 0.5 for s in SCORES}
+    for score in SCORES:
+        part = learned.get(score)
+        if not part or learned.get("rules_version") != rules.version:
+            continue  # an office's own rule file: its prior weights stand
+        bias[score] = float(part["bias"])
+        bigrams[score] = {k: float(v) for k, v in part.get("bigrams", {}).items()}
+        threshold[score] = float(part.get("threshold", 0.5))
+    return _Model(rules, auto, bias, weight, bigrams, threshold)
+
+
+def review_threshold(score: Score) -> float:
+    """The score at which the shipped model was measured (docs/triage.md): above it, read the clue first."""
+    return _model().threshold[score]
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x > -60 else 0.0
+
+
+def bigrams_of(text: str) -> set[str]:
+    """The distinct character bigrams of Chinese characters in ``text`` (the learned features)."""
+    out: set[str] = set()
+    prev = ""
+    for ch in text:
+        if "\u4e00" <= ch <= "\u9fff":
+            if prev:
+                out.add(prev + ch)
+            prev = ch
+        else:
+            prev = ""
+    return out
+
+
+def _simplified(text: str) -> str:
+    # Offsets must stay those of the text given: use the simplified form only where it keeps every position.
+    simple = to_simplified(text)
+    return simple if len(simple) == len(text) else text
+
+
+def features(text: str) -> tuple[list[tuple[int, int, int]], set[str]]:
+    """Indicator hits as (rule index, start, end) — first occurrence of each phrase — and the bigram set."""
+    m = _model()
+    simple = _simplified(text)
+    hits: list[tuple[int, int, int]] = []
+    for end, (length, targets) in m.automaton.iter(simple):
+        for kind, index in targets:
+            if kind == "i":
+                hits.append((index, end - length + 1, end + 1))
+            else:
+                hits.append((-1 - index, end - length + 1, end + 1))
+    return hits, bigrams_of(simple)
+
+
+def triage(text: str) -> Triage:
+    """Score ``text`` (normalised or raw; offsets are into the text as given)."""
+    m = _model()
+    hits, grams = features(text)
+    seen: set[int] = set()
+    indicators: list[Indicator] = []
+    sectors: list[str] = []
+    typology: list[str] = []
+    logit = dict(m.bias)
+    for index, start, end in sorted(hits, key=lambda h: (h[1], -h[2])):
+        if index < 0:
+            name = m.rules.sectors[-1 - index].name
+            if name not in sectors:
+                sectors.append(name)
+            continue
+        rule = m.rules.indicators[index]
+        w = m.indicator_weight[rule.key]
+        indicators.append(Indicator(rule.key, rule.label, rule.score, w, start, end, text[start:end]))
+        if index in seen:
+            continue  # each indicator counts once, however often its phrases recur
+        seen.add(index)
+        logit[rule.score] += w
+        for t in rule.typology:
+            if t not in typology:
+                typology.append(t)
+        for s in rule.sectors:
+            if s not in sectors:
+                sectors.append(s)
+    simple = _simplified(text)
+    for score in SCORES:
+        weights = m.bigrams[score]
+        if not weights:
+            continue
+        present = [(weights[g], g) for g in grams if g in weights]
+        logit[score] += sum(w for w, _ in present)
+        # The strongest learned cues are shown too, so a high score never comes without a visible reason.
+        for w, g in sorted(present, reverse=True)[:LEARNED_CUES]:
+            if w >= 0.3:
+                i = simple.find(g)
+                indicators.append(
+                    Indicator(f"learned.{score}", f"模型特征「{g}」", score, w, i, i + 2, text[i : i + 2])
+                )
+    indicators.sort(key=lambda i: (i.start, i.end))
+    return Triage(
+        gang=_sigmoid(logit["gang"]),
+        misconduct=_sigmoid(logit["misconduct"]),
+        indicators=tuple(indicators),
+        sectors=tuple(sectors),
+        typology=tuple(typology),
+    )

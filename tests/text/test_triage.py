@@ -1,0 +1,104 @@
+"""Triage scores: indicators with exact offsets, scores that move the right way, a validated rule file, the CLI,
+and a smoke evaluation on the held-out split (skipped without ../shared/data)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sanwang.cli.text import app
+from sanwang.domain.errors import ValidationError
+from sanwang.text import triage as tri
+
+GANG = "以张三为首的黑恶势力团伙长期在农贸市场欺行霸市，收取保护费，多次殴打摊主。"
+MISCONDUCT = "派出所所长李四充当保护伞，收受张三所送好处费，并在专项行动前通风报信。"
+NEUTRAL = "小区门口的路灯坏了半个月，希望有关部门尽快修复。"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rules() -> Iterator[None]:
+    tri._model.cache_clear()  # an office override in one test must not leak into the next
+    yield
+    tri._model.cache_clear()
+
+
+def test_indicators_point_at_the_words_that_raised_the_score() -> None:
+    r = tri.triage(GANG + MISCONDUCT)
+    text = GANG + MISCONDUCT
+    assert r.indicators
+    for i in r.indicators:
+        assert text[i.start : i.end] == i.text
+    keys = {i.key for i in r.indicators}
+    assert {"gang.organisation", "gang.extortion", "misconduct.umbrella", "misconduct.tip_off"} <= keys
+    assert "通风报信" in r.typology and "市场流通" in r.sectors
+
+
+def test_scores_move_the_right_way() -> None:
+    neutral, gang, mis = tri.triage(NEUTRAL), tri.triage(GANG), tri.triage(MISCONDUCT)
+    assert gang.gang > 0.9 > neutral.gang
+    assert mis.misconduct > 0.9 > neutral.misconduct
+    assert gang.gang > mis.gang and mis.misconduct > gang.misconduct
+    both = tri.triage(GANG + MISCONDUCT)
+    assert both.gang >= gang.gang - 0.01 and both.misconduct >= mis.misconduct - 0.01
+
+
+def test_traditional_script_scores_the_same() -> None:
+    traditional = "以張三為首的黑惡勢力團夥長期在農貿市場欺行霸市，收取保護費，多次毆打攤主。"
+    a, b = tri.triage(GANG), tri.triage(traditional)
+    assert abs(a.gang - b.gang) < 1e-9 and [i.key for i in a.indicators] == [i.key for i in b.indicators]
+    assert all(traditional[i.start : i.end] == i.text for i in b.indicators)
+
+
+def test_an_office_rule_file_is_validated_and_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "home" / "config"
+    config.mkdir(parents=True)
+    monkeypatch.setenv("SANWANG_HOME", str(tmp_path / "home"))
+    (config / "triage.yaml").write_text(
+        "version: 2\nbias: {gang: -2.0, misconduct: -2.0}\nindicators:\n"
+        "  - {key: a, label: 甲, score: gang, weight: 1, phrases: [甲乙]}\n"
+        "  - {key: a, label: 乙, score: gang, weight: 1, phrases: [丙丁]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationError, match="indicator keys repeated: a"):
+        tri.triage("x")
+    (config / "triage.yaml").write_text(
+        "version: 2\nbias: {gang: -2.0, misconduct: -2.0}\nindicators:\n"
+        "  - {key: a, label: 甲, score: gang, weight: 4, phrases: [甲乙]}\n",
+        encoding="utf-8",
+    )
+    tri._model.cache_clear()
+    # Another rule version: the shipped learned weights do not apply, the office's rules alone score.
+    assert tri.triage("甲乙").gang == pytest.approx(1 / (1 + 2.718281828459045**-2), rel=1e-6)
+    assert tri.triage(GANG).gang == pytest.approx(1 / (1 + 2.718281828459045**2), rel=1e-6)
+
+
+def test_cli_jsonl_keeps_ids_and_maps_offsets_to_the_given_text() -> None:
+    damaged = "以张三为首的黑恶势(shì)力团伙收取保护费"
+    lines = [json.dumps({"id": "a", "text": damaged}, ensure_ascii=False), json.dumps({"id": 7, "text": NEUTRAL})]
+    result = CliRunner().invoke(app, ["triage", "--jsonl"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    first, second = (json.loads(x) for x in result.stdout.splitlines())
+    assert first["id"] == "a" and second["id"] == 7
+    assert 0 <= second["gang"] < first["gang"] <= 1
+    for ind in first["indicators"]:
+        assert damaged[ind["start"] : ind["end"]] == ind["text"]
+    bad = CliRunner().invoke(app, ["triage", "--jsonl"], input='{"id": 1, "text": "x"}\n{"id": 2}\n')
+    assert bad.exit_code == 2 and "line 2" in bad.output
+
+
+def test_held_out_split_smoke() -> None:
+    from bench import triage_data
+
+    if not triage_data.available():
+        pytest.skip("../shared/data is absent: the triage evaluation data are not here")
+    docs = [d for d in triage_data.load() if d.split == "test"]
+    scored = sorted(((tri.triage(d.text).gang, d.gang) for d in docs), reverse=True)
+    positives = sum(y for _, y in scored)
+    top = [y for _, y in scored[: positives // 2]]
+    assert sum(top) / len(top) > 0.8  # the best-scored half as many as there are positives: mostly right
+    flagged = [y for s, y in scored if s >= tri.review_threshold("gang")]
+    assert sum(flagged) / positives > 0.9  # the shipped threshold keeps its recall on texts it never saw
