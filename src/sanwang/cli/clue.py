@@ -108,6 +108,31 @@ def list_(
     emit(rows, as_json, lambda r: table(f"{title}（{len(r)}）", LIST_COLUMNS, r))
 
 
+@app.command("search")
+def search(
+    query: str = typer.Argument(..., help="检索词，空格分隔表示同时包含；繁简皆可 / words, all must appear"),
+    limit: int = typer.Option(20, "--limit", min=1, max=500, help="每页条数 / results per page"),
+    offset: int = typer.Option(0, "--offset", min=0, help="跳过前若干条 / skip this many"),
+    as_user: str | None = AS_USER,
+    as_json: bool = JSON,
+) -> None:
+    """全文检索线索（最新在前，命中处以【】标出） / search clue texts, newest first, hits marked 【】."""
+    from sanwang.services.search import search as run_search
+
+    with unit_of_work(as_user) as (s, actor):  # not read-only: the search is audited
+        data = run_search(s, actor=actor, query=query, limit=limit, offset=offset)
+
+    def render(d: dict[str, Any]) -> None:
+        more = "，还有更多 / more with --offset" if d["more"] else ""
+        table(
+            f"检索「{d['query']}」（{len(d['results'])}{more}）",
+            [("number", "线索编号"), ("state_zh", "状态"), ("received", "收到日期"), ("snippet", "摘要")],
+            d["results"],
+        )
+
+    emit(data, as_json, render)
+
+
 @app.command("show")
 def show(
     number: str = typer.Argument(..., help="线索编号 / clue number"),

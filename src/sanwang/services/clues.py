@@ -23,7 +23,7 @@ from sanwang.domain.roles import Role
 from sanwang.domain.values import ClueNumber
 from sanwang.domain.vocab import channels, disposal_methods
 from sanwang.domain.workflow import Actor, ClueOutcome, ClueSnapshot, ClueState, plan
-from sanwang.services import deadlines
+from sanwang.services import deadlines, textindex
 from sanwang.services import summary as statsum
 from sanwang.services.context import business_day, history, now, record, unit_by_code
 from sanwang.services.policy import audit, check_clue, mask, may_see_reporter, restrict_clues
@@ -168,6 +168,7 @@ def register_clues(
             )
         )
     ids = [id_of[(d.received.year, numbers[i][0])] for i, d in enumerate(drafts)]
+    textindex.index_clues(session, [(cid, d.summary) for cid, d in zip(ids, drafts, strict=True)])
     subjects: list[dict[str, Any]] = []
     reporters: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []

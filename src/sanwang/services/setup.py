@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from sanwang.services import summary as statsum
+from sanwang.services import textindex
 from sanwang.services.deadlines import recompute_provisional
 from sanwang.store.db import Store
 from sanwang.store.tables import Unit, User
@@ -40,6 +41,7 @@ def initialise(store: Store | None = None, *, region: str | None = None, name: s
             finalised = recompute_provisional(s)
             # A ledger upgraded from before the monthly summary existed gets it built once, here.
             summary_built = statsum.ensure_built(s)
+            indexed = textindex.ensure_indexed(s)  # clues registered before the full-text index existed
             units = len(s.scalars(select(Unit.id)).all())
             users = len(s.scalars(select(User.id)).all())
         return {
@@ -49,6 +51,7 @@ def initialise(store: Store | None = None, *, region: str | None = None, name: s
             "users": users,
             "deadlines_finalised": finalised,
             "statistics_summary_built": summary_built,
+            "clues_indexed": indexed,
         }
     finally:
         store.dispose()

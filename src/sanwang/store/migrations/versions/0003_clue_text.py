@@ -1,7 +1,9 @@
-"""Clue text index — PLACEHOLDER kept by the lead so the chain 0002 → 0003 → 0004 stays valid.
+"""Full-text search index over clue texts (线索全文检索).
 
-The engineer writing the clue-text/search tables replaces this whole file (same file name, revision "0003",
-down_revision "0002") with the real migration.
+SQLite: a contentless FTS5 table ``clue_fts`` (rowid = clue id) over the space-separated search tokens of
+``sanwang.text.segment``; PostgreSQL: ``clue_fts (clue_id, tokens tsvector)`` with a GIN index, the tsvector
+built from the same tokens. Both are derived data, outside the ORM metadata; ``sanwang init`` fills them for
+clues registered before this revision.
 
 Revision ID: 0003
 Revises: 0002
@@ -10,6 +12,8 @@ Create Date: 2026-11-24
 
 from __future__ import annotations
 
+from alembic import op
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
@@ -17,8 +21,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("CREATE VIRTUAL TABLE clue_fts USING fts5(tokens, content='', tokenize='unicode61')")
+    else:
+        op.execute(
+            "CREATE TABLE clue_fts (clue_id INTEGER PRIMARY KEY REFERENCES clues (id), tokens TSVECTOR NOT NULL)"
+        )
+        op.execute("CREATE INDEX ix_clue_fts_tokens ON clue_fts USING gin (tokens)")
 
 
 def downgrade() -> None:
-    pass
+    op.execute("DROP TABLE clue_fts")

@@ -1,0 +1,111 @@
+"""Full-text search on both databases: either script finds the other, words AND, phrases, snippets, policy."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select, text
+
+from sanwang.domain.errors import ValidationError
+from sanwang.services.clues import ClueDraft, SubjectDraft, register_clues
+from sanwang.services.context import actor_for, unit_by_code
+from sanwang.services.search import highlight, search
+from sanwang.services.textindex import ensure_indexed, tsvector_literal
+from sanwang.store.db import Store
+from sanwang.store.tables import AuditEntry, Clue
+from sanwang.text.segment import index_tokens, query_terms
+from tests.services.world import CITY, COUNTY, build_world
+
+OWN = "11010519491231002X"
+TEXTS = {
+    "a": "反映昭阳区某镇派出所所长张建国充当黑恶势力保护伞，收受好处费。",
+    "b": "反映鎮雄縣國土資源局副局長李明收受採砂老闆賄賂。",  # traditional script
+    "c": "小区门口路灯坏了，请尽快修复。",
+    "d": "举报张建国的弟弟张建军在农贸市场欺行霸市。",
+}
+
+
+def _world(store: Store) -> dict[str, str]:
+    build_world(store)
+    with store.session() as s:
+        s.execute(text(f"UPDATE users SET id_number = '{OWN}' WHERE username = 'leader2'"))
+        out = {}
+        for key, body in TEXTS.items():
+            unit, clerk = (COUNTY, "county_clerk") if key == "d" else (CITY, "clerk")
+            subject = SubjectDraft(name="周副书记", id_number=OWN) if key == "a" else SubjectDraft(name="某人")
+            draft = ClueDraft(
+                channel="XF", received=date(2019, 4, 1), real_name=False, summary=body, subjects=(subject,),
+                external_ref=key,
+            )  # fmt: skip
+            [(_, number)] = register_clues(s, actor=actor_for(s, clerk), unit=unit_by_code(s, unit), drafts=[draft])
+            out[key] = number
+    return out
+
+
+def _numbers(store: Store, who: str, query: str) -> list[str]:
+    with store.session() as s:
+        return [r["number"] for r in search(s, actor=actor_for(s, who), query=query)["results"]]
+
+
+def test_either_script_finds_the_other(store: Store) -> None:
+    n = _world(store)
+    assert _numbers(store, "leader", "国土资源局") == [n["b"]]  # simplified query, traditional text
+    assert _numbers(store, "leader", "保護傘") == [n["a"]]  # traditional query, simplified text
+
+
+def test_words_and_phrases(store: Store) -> None:
+    n = _world(store)
+    assert _numbers(store, "leader", "张建国") == [n["d"], n["a"]]  # newest first
+    assert _numbers(store, "leader", "张建国 保护伞") == [n["a"]]  # both words
+    assert _numbers(store, "leader", "建国保护") == []  # a phrase must appear as written
+    assert _numbers(store, "leader", "路灯") == [n["c"]]
+    assert _numbers(store, "leader", "灯") == [n["c"]]  # one character
+    with pytest.raises(ValidationError, match="no searchable words"), store.session() as s:
+        search(s, actor=actor_for(s, "leader"), query="，。 ")
+
+
+def test_policy_and_recusal_apply_and_searches_are_audited(store: Store) -> None:
+    n = _world(store)
+    assert _numbers(store, "county_clerk", "张建国") == [n["d"]]  # the county sees its own subtree only
+    assert _numbers(store, "leader2", "张建国") == [n["d"]]  # recused from clue a, which names them
+    assert _numbers(store, "liaison", "张建国") == []  # the police see no clues
+    with store.session() as s:
+        audits = s.scalars(select(AuditEntry).where(AuditEntry.action == "search")).all()
+        assert len(audits) == 3 and audits[0].data == {"query": "张建国", "rows": 1}
+
+
+def test_snippets_mark_hits_in_the_original_text(store: Store) -> None:
+    n = _world(store)
+    with store.session() as s:
+        [row] = search(s, actor=actor_for(s, "leader"), query="国土资源局 李明")["results"]
+        assert row["number"] == n["b"]
+        assert "【國土資源局】" in row["snippet"] and "【李明】" in row["snippet"]
+        body = TEXTS["b"]
+        assert [body[a:b] for a, b in row["hits"]] == ["國土資源局", "李明"]
+        summaries = {number: body for number, body in s.execute(select(Clue.number, Clue.summary))}
+        assert summaries[n["b"]] == TEXTS["b"]  # the original is never rewritten
+
+
+def test_init_indexes_clues_registered_before_the_index(store: Store) -> None:
+    n = _world(store)
+    with store.session() as s:
+        sqlite = store.dialect == "sqlite"
+        # A contentless FTS5 table is emptied with its own command; DELETE is refused there.
+        s.execute(text("INSERT INTO clue_fts (clue_fts) VALUES ('delete-all')" if sqlite else "DELETE FROM clue_fts"))
+        assert _count_hits(s) == 0
+        assert ensure_indexed(s) == len(TEXTS)
+        assert ensure_indexed(s) == 0
+    assert _numbers(store, "leader", "欺行霸市") == [n["d"]]
+
+
+def _count_hits(s: object) -> int:
+    return len(search(s, actor=actor_for(s, "leader"), query="张建国")["results"])  # type: ignore[arg-type]
+
+
+def test_segmentation() -> None:
+    assert index_tokens("張三收受3.5萬元 ABC") == "张三 三收 收受 3 5 万元 abc"
+    assert query_terms("保护伞 张") == [["保护", "护伞"], ["张"]]
+    assert tsvector_literal("张三 三收 张三") == "'张三':1,3 '三收':2"
+    snippet, hits = highlight("某某" * 40 + "张三收受" + "某某" * 40, "张三")
+    assert "【张三】" in snippet and snippet.startswith("…") and snippet.endswith("…") and hits == [(80, 82)]
