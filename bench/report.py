@@ -13,7 +13,8 @@ from typing import Any
 from bench.common import OUT, ROOT
 
 DOC = ROOT / "docs" / "benchmarks.md"
-ORDER = ("import_clues", "ledger_queries", "search", "triage", "findings")  # findings: written by hand, kept as is
+# findings: written by hand, kept as is
+ORDER = ("import_clues", "ledger_queries", "search", "triage", "neardup", "findings")
 INTRO = """# Benchmarks
 
 Figures measured by `make bench` (`.venv/bin/python -m bench.run_all`; `--quick` for reduced sizes). The

@@ -32,9 +32,14 @@ def import_(
 ) -> None:
     """导入线索台账（整批校验，有错全拒） / import a clue ledger: all or nothing, idempotent."""
     from sanwang.services.imports import import_clues
+    from sanwang.services.neardup import ensure_banded
 
     with unit_of_work(as_user) as (s, actor):
         result = import_clues(s, actor=actor, path=file, unit_code=unit)
+    if result["imported"]:
+        # Derived near-duplicate keys, after the import has committed: the ledger never waits for them.
+        with unit_of_work(as_user) as (s, _):
+            ensure_banded(s)
     emit(
         result,
         as_json,
@@ -131,6 +136,29 @@ def search(
         )
 
     emit(data, as_json, render)
+
+
+@app.command("similar")
+def similar(
+    number: str = typer.Argument(..., help="线索编号 / clue number"),
+    limit: int = typer.Option(10, "--limit", min=1, max=100, help="最多列出条数 / at most this many"),
+    as_user: str | None = AS_USER,
+    as_json: bool = JSON,
+) -> None:
+    """疑似重复件：文字高度相似的线索，供人工确认后用 clue duplicate 关联 / clues whose text nearly matches."""
+    from sanwang.services.neardup import suggest
+
+    with unit_of_work(as_user) as (s, actor):
+        data = suggest(s, actor=actor, number=number, limit=limit)
+    emit(
+        data,
+        as_json,
+        lambda d: table(
+            f"与 {d['number']} 相似的线索（相似度 ≥ {d['threshold']}） / similar clues",
+            [("number", "线索编号"), ("similarity", "相似度"), ("linked", "已关联"), ("summary", "摘要")],
+            d["similar"],
+        ),
+    )
 
 
 @app.command("show")

@@ -83,6 +83,7 @@ class _Builder:
         self.pairs: list[tuple[str, str]] = []
         self.officials_by_id = {o.person_id: i for i, o in enumerate(ctx.officials)}
         self.matters: dict[str, Matter] = {}
+        self.matter_ids: dict[int, int] = {}  # id(matter) → its number in order of first report
         self.by_county: dict[str, list[int]] = {}
         for i, meta in enumerate(ctx.meta):
             self.by_county.setdefault(meta.county, []).append(i)
@@ -140,6 +141,7 @@ class _Builder:
         )
         clue = ClueSpec(
             kind=m.kind,
+            matter=self.matter_ids.setdefault(id(m), len(self.matter_ids) + 1),
             external_ref=ref,
             unit_code=unit,
             channel=channel,
@@ -247,6 +249,7 @@ def build_clues(ctx: ClueContext, count: int) -> tuple[list[ClueSpec], list[tupl
     # Duplicates: the same matter again through another channel, a little later, in other words.
     for orig in rng.sample(b.clues, k=min(n_dup, len(b.clues))):
         m = replace(b.matters[orig.external_ref])
+        b.matter_ids[id(m)] = orig.matter  # a copy of the facts: the same matter
         channel = b.channel(m.kind)
         while channel == orig.channel:
             channel = b.channel(m.kind)

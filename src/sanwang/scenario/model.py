@@ -123,6 +123,7 @@ class ClueSpec:
     gang_case: str | None = None  # police number of the related gang case
     fate: tuple[FateStep, ...] = ()
     kind: str = ""  # the matter reported: gang, umbrella or ordinary (for evaluating triage; never imported)
+    matter: int = 0  # which matter: clues with the same number report the same facts (for evaluating 重复件)
 
 
 @dataclass

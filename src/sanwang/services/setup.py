@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from sanwang.services import neardup, textindex
 from sanwang.services import summary as statsum
-from sanwang.services import textindex
 from sanwang.services.deadlines import recompute_provisional
 from sanwang.store.db import Store
 from sanwang.store.tables import Unit, User
@@ -42,6 +42,7 @@ def initialise(store: Store | None = None, *, region: str | None = None, name: s
             # A ledger upgraded from before the monthly summary existed gets it built once, here.
             summary_built = statsum.ensure_built(s)
             indexed = textindex.ensure_indexed(s)  # clues registered before the full-text index existed
+            banded = neardup.ensure_banded(s)  # near-duplicate keys of clues that have none yet
             units = len(s.scalars(select(Unit.id)).all())
             users = len(s.scalars(select(User.id)).all())
         return {
@@ -52,6 +53,7 @@ def initialise(store: Store | None = None, *, region: str | None = None, name: s
             "deadlines_finalised": finalised,
             "statistics_summary_built": summary_built,
             "clues_indexed": indexed,
+            "clues_keyed_for_duplicates": banded,
         }
     finally:
         store.dispose()

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -418,6 +419,19 @@ class CaseReview(Base):
     decision: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     new_outcome_id: Mapped[int | None] = mapped_column(ForeignKey("outcomes.id"))
+
+
+class ClueBand(Base):
+    """A near-duplicate lookup key of a clue's text (重复件检索键: MinHash band, ``sanwang.text.neardup``).
+
+    Derived data, filled after registration (``services/neardup.py``); a text with no content gets the single key
+    0 so that it is not computed again.
+    """
+
+    __tablename__ = "clue_bands"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clue_id: Mapped[int] = mapped_column(ForeignKey("clues.id"), index=True)
+    band_key: Mapped[int] = mapped_column(BigInteger, index=True)
 
 
 class ClueMilestone(Base):

@@ -1,4 +1,5 @@
-"""Clue milestones (append-only disposals and conclusions), the monthly statistics summary, case reviews.
+"""Clue milestones (append-only disposals and conclusions), the monthly statistics summary, case reviews, and
+the near-duplicate lookup keys of clue texts.
 
 Milestones of an existing ledger are taken from the clues' current disposal and conclusion (earlier rounds of a
 re-examined clue were not kept before this revision); the summary is built by ``sanwang init`` right after.
@@ -88,6 +89,17 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("case_reviews") as b:
         b.create_index(b.f("ix_case_reviews_case_id"), ["case_id"])
+    op.create_table(
+        "clue_bands",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("clue_id", sa.Integer(), nullable=False),
+        sa.Column("band_key", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(["clue_id"], ["clues.id"], name=op.f("fk_clue_bands_clue_id_clues")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_clue_bands")),
+    )
+    with op.batch_alter_table("clue_bands") as b:
+        b.create_index(b.f("ix_clue_bands_clue_id"), ["clue_id"])
+        b.create_index(b.f("ix_clue_bands_band_key"), ["band_key"])
     for kind, day, code in (("disposed", "disposed_on", "disposal"), ("concluded", "concluded_on", "outcome")):
         op.execute(
             "INSERT INTO clue_milestones (clue_id, unit_id, kind, seq, day, review_round, code) "
@@ -97,6 +109,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("clue_bands")
     op.drop_table("case_reviews")
     op.drop_table("clue_month_counts")
     op.drop_table("clue_milestones")

@@ -1,0 +1,50 @@
+"""Near-duplicate suggestions on both databases: found, within the policy, confirmed by a person."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sanwang.services.clues import ClueDraft, SubjectDraft, act, register_clues
+from sanwang.services.context import actor_for, unit_by_code
+from sanwang.services.neardup import ensure_banded, suggest
+from sanwang.store.db import Store
+from tests.services.world import CITY, COUNTY, build_world
+from tests.text.test_neardup import OTHER, SAME_TOPIC, A, B
+
+
+def _register(store: Store, texts: dict[str, tuple[str, str]]) -> dict[str, str]:
+    out = {}
+    with store.session() as s:
+        for key, (unit, body) in texts.items():
+            clerk = "county_clerk" if unit == COUNTY else "clerk"
+            draft = ClueDraft(
+                channel="XF", received=date(2019, 4, 1), real_name=False, summary=body,
+                subjects=(SubjectDraft(name="张建国"),), external_ref=key,
+            )  # fmt: skip
+            [(_, n)] = register_clues(s, actor=actor_for(s, clerk), unit=unit_by_code(s, unit), drafts=[draft])
+            out[key] = n
+    return out
+
+
+def test_suggestions_are_found_within_the_policy_and_confirmed_by_a_person(store: Store) -> None:
+    build_world(store)
+    n = _register(store, {"a": (CITY, A), "b": (CITY, B), "c": (CITY, OTHER), "d": (CITY, SAME_TOPIC),
+                          "e": (COUNTY, A)})  # fmt: skip
+    with store.session() as s:
+        got = suggest(s, actor=actor_for(s, "leader"), number=n["a"])
+        assert [r["number"] for r in got["similar"]] == [n["e"], n["b"]]  # best first: the identical county copy
+        assert got["similar"][0]["similarity"] == 1.0 and not got["similar"][1]["linked"]
+        assert ensure_banded(s) == 0  # every clue already keyed
+        # The county sees its own subtree only: the city's copies are not suggested to it.
+        assert suggest(s, actor=actor_for(s, "county_clerk"), number=n["e"])["similar"] == []
+    with store.session() as s:
+        act(
+            s,
+            actor=actor_for(s, "clerk"),
+            number=n["b"],
+            action="mark_duplicate",
+            args={"of": n["a"], "reason": "同一事项"},
+        )
+    with store.session() as s:
+        [first, second] = suggest(s, actor=actor_for(s, "leader"), number=n["a"])["similar"]
+        assert second["number"] == n["b"] and second["linked"] is True
