@@ -16,7 +16,7 @@ from sanwang.domain.workflow import Actor
 from sanwang.services.clues import get_clue
 from sanwang.services.policy import audit, check_clue, restrict_clues
 from sanwang.store.tables import Clue, ClueBand, ClueSubject
-from sanwang.text.neardup import THRESHOLD, band_keys, similarity
+from sanwang.text.neardup import STRONG, THRESHOLD, band_keys, similarity, suggested
 
 BATCH = 2_000
 
@@ -39,8 +39,8 @@ def _subject_names(session: Session, clue_ids: list[int]) -> set[str]:
 
 
 def suggest(session: Session, *, actor: Actor, number: str, limit: int = 10) -> dict[str, Any]:
-    """Clues the actor may see whose text overlaps clue ``number``'s by at least ``THRESHOLD``: those naming the
-    same subject first, then by similarity."""
+    """Clues the actor may see whose text nearly matches clue ``number``'s (``neardup.suggested``): those naming
+    the same subject first, then by similarity."""
     clue = get_clue(session, number)
     check_clue(session, actor, clue)
     ensure_banded(session)
@@ -56,13 +56,16 @@ def suggest(session: Session, *, actor: Actor, number: str, limit: int = 10) -> 
     names = _subject_names(session, [clue.id])
     for other in session.scalars(candidates):
         score = similarity(clue.summary, other.summary)
-        if score >= THRESHOLD:
+        if score < THRESHOLD:
+            continue
+        same = bool(names & _subject_names(session, [other.id]))
+        if suggested(score, same):
             linked = other.id == clue.duplicate_of_id or other.duplicate_of_id == clue.id
             found.append(
                 {
                     "number": other.number,
                     "similarity": round(score, 3),
-                    "same_subject": bool(names & _subject_names(session, [other.id])),
+                    "same_subject": same,
                     "state": other.state,
                     "received": other.received.isoformat(),
                     "linked": linked,
@@ -72,4 +75,4 @@ def suggest(session: Session, *, actor: Actor, number: str, limit: int = 10) -> 
     # A report naming the same person is likelier the same matter than one that only shares wording.
     found.sort(key=lambda r: (not r["same_subject"], -r["similarity"], r["number"]))
     audit(session, actor, "similar", "clue", clue.id, None, {"rows": len(found[:limit])})
-    return {"number": clue.number, "threshold": THRESHOLD, "similar": found[:limit]}
+    return {"number": clue.number, "threshold": THRESHOLD, "strong": STRONG, "similar": found[:limit]}

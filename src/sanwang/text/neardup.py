@@ -24,7 +24,8 @@ from sanwang.text.normalize import normalize
 
 BANDS, ROWS = 20, 2
 SHINGLE = 3
-THRESHOLD = 0.5  # the overlap from which a pair is suggested
+THRESHOLD = 0.5  # the overlap from which a pair naming the same subject is suggested
+STRONG = 0.8  # the overlap from which any pair is suggested
 
 _rng = np.random.default_rng(20191121)  # fixed: the keys are stored, so the hash family must never change
 _A = (_rng.integers(1, 2**62, BANDS * ROWS, dtype=np.uint64) | np.uint64(1)).reshape(BANDS * ROWS, 1)
@@ -83,3 +84,12 @@ def similarity(a: str, b: str) -> float:
     if len(sa) == 0 or len(sb) == 0:
         return 0.0
     return len(np.intersect1d(sa, sb, assume_unique=True)) / min(len(sa), len(sb))
+
+
+def suggested(score: float, same_subject: bool) -> bool:
+    """Whether a pair is put to a person: nearly the same words, or much the same words about the same person.
+
+    On short petitions, shared wording alone is weak evidence (the same complaint templates recur for different
+    people: docs/neardup.md), so below ``STRONG`` a pair must also name the same subject.
+    """
+    return score >= STRONG or (same_subject and score >= THRESHOLD)
