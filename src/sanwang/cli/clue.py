@@ -33,12 +33,14 @@ def import_(
     """导入线索台账（整批校验，有错全拒） / import a clue ledger: all or nothing, idempotent."""
     from sanwang.services.imports import import_clues
     from sanwang.services.neardup import ensure_banded
+    from sanwang.services.textindex import index_pending
 
     with unit_of_work(as_user) as (s, actor):
         result = import_clues(s, actor=actor, path=file, unit_code=unit)
     if result["imported"]:
-        # Derived near-duplicate keys, after the import has committed: the ledger never waits for them.
+        # Derived search index and near-duplicate keys, after the import has committed: the ledger never waits.
         with unit_of_work(as_user) as (s, _):
+            index_pending(s)
             ensure_banded(s)
     emit(
         result,

@@ -168,7 +168,7 @@ def register_clues(
             )
         )
     ids = [id_of[(d.received.year, numbers[i][0])] for i, d in enumerate(drafts)]
-    textindex.index_clues(session, [(cid, d.summary) for cid, d in zip(ids, drafts, strict=True)])
+    textindex.mark_pending(session, ids)
     subjects: list[dict[str, Any]] = []
     reporters: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []

@@ -12,6 +12,7 @@ from sanwang.domain.errors import ValidationError
 from sanwang.domain.workflow import Actor
 from sanwang.services.clues import summary_row
 from sanwang.services.policy import audit, restrict_clues
+from sanwang.services.textindex import index_pending
 from sanwang.store.db import first_page_plan
 from sanwang.store.tables import Clue
 from sanwang.text.normalize import normalize
@@ -76,6 +77,7 @@ def search(session: Session, *, actor: Actor, query: str, limit: int = 20, offse
     terms = query_terms(query)
     if not terms:
         raise ValidationError("检索词为空或只有标点", "the query has no searchable words", field="query")
+    index_pending(session)  # clues registered since the last search are searchable too
     if session.get_bind().dialect.name == "sqlite":
         fts = table("clue_fts", column("rowid"))
         q = (

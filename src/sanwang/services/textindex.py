@@ -1,14 +1,19 @@
-"""The full-text index of clue texts (线索全文索引): written with every registration, rebuilt by ``sanwang init``
-for clues registered before it existed. Derived data: the clue's own text (``clues.summary``) is never touched."""
+"""The full-text index of clue texts (线索全文索引). Derived data: the clue's own text is never touched.
+
+Registration only notes a clue as pending (one small insert, so a 100,000-row import does not wait for text
+processing); ``index_pending`` indexes the pending clues — after ``sanwang clue import`` commits, in ``sanwang
+init``, and at the start of every search, so a search never misses a registered clue.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import text
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
+from sanwang.store.tables import Clue, ClueTextPending
 from sanwang.text.segment import index_tokens
 
 BATCH = 5_000
@@ -35,6 +40,28 @@ def index_clues(session: Session, clues: Sequence[tuple[int, str]]) -> None:
         session.execute(stmt, [{"id": cid, "tokens": tsvector_literal(index_tokens(body))} for cid, body in clues])
 
 
+def mark_pending(session: Session, clue_ids: Sequence[int]) -> None:
+    if clue_ids:
+        session.execute(insert(ClueTextPending), [{"clue_id": i} for i in clue_ids])
+
+
+def index_pending(session: Session) -> int:
+    """Index every pending clue and clear it from the list. Returns how many were indexed."""
+    done = 0
+    while True:
+        # DELETE … RETURNING takes the rows: a concurrent indexer (PostgreSQL) waits for them, then finds none.
+        ids = [int(i) for i in session.scalars(
+            delete(ClueTextPending)
+            .where(ClueTextPending.clue_id.in_(select(ClueTextPending.clue_id).order_by(ClueTextPending.clue_id).limit(BATCH)))
+            .returning(ClueTextPending.clue_id)
+        )]  # fmt: skip
+        if not ids:
+            return done
+        rows = session.execute(select(Clue.id, Clue.summary).where(Clue.id.in_(ids))).all()
+        index_clues(session, [(int(i), str(b)) for i, b in rows])
+        done += len(rows)
+
+
 def ensure_indexed(session: Session) -> int:
     """Index every clue that is not in the index yet (a ledger upgraded to revision 0003). Returns how many."""
     if session.get_bind().dialect.name == "sqlite":
@@ -44,6 +71,7 @@ def ensure_indexed(session: Session) -> int:
             "SELECT id, summary FROM clues c WHERE NOT EXISTS (SELECT 1 FROM clue_fts f WHERE f.clue_id = c.id) "
             "ORDER BY id"
         )
+    index_pending(session)
     rows = [(int(i), str(s)) for i, s in session.execute(text(missing))]
     for k in range(0, len(rows), BATCH):
         index_clues(session, rows[k : k + BATCH])

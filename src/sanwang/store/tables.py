@@ -421,6 +421,14 @@ class CaseReview(Base):
     new_outcome_id: Mapped[int | None] = mapped_column(ForeignKey("outcomes.id"))
 
 
+class ClueTextPending(Base):
+    """A clue whose text is not in the full-text index yet (待索引): written with the registration, consumed by
+    ``services.textindex.index_pending`` after the import commits, by ``sanwang init`` and before every search."""
+
+    __tablename__ = "clue_text_pending"
+    clue_id: Mapped[int] = mapped_column(ForeignKey("clues.id"), primary_key=True)
+
+
 class ClueBand(Base):
     """A near-duplicate lookup key of a clue's text (重复件检索键: MinHash band, ``sanwang.text.neardup``).
 

@@ -3,7 +3,7 @@
 SQLite: a contentless FTS5 table ``clue_fts`` (rowid = clue id) over the space-separated search tokens of
 ``sanwang.text.segment``; PostgreSQL: ``clue_fts (clue_id, tokens tsvector)`` with a GIN index, the tsvector
 built from the same tokens. Both are derived data, outside the ORM metadata; ``sanwang init`` fills them for
-clues registered before this revision.
+clues registered before this revision. ``clue_text_pending`` lists registered clues not indexed yet.
 
 Revision ID: 0003
 Revises: 0002
@@ -12,6 +12,7 @@ Create Date: 2026-11-24
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
@@ -21,6 +22,12 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "clue_text_pending",
+        sa.Column("clue_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["clue_id"], ["clues.id"], name=op.f("fk_clue_text_pending_clue_id_clues")),
+        sa.PrimaryKeyConstraint("clue_id", name=op.f("pk_clue_text_pending")),
+    )
     if op.get_bind().dialect.name == "sqlite":
         op.execute("CREATE VIRTUAL TABLE clue_fts USING fts5(tokens, content='', tokenize='unicode61')")
     else:
@@ -32,3 +39,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP TABLE clue_fts")
+    op.drop_table("clue_text_pending")
