@@ -13,6 +13,7 @@ from sanwang.cli import case as case_cli
 from sanwang.cli import clue as clue_cli
 from sanwang.cli import gang as gang_cli
 from sanwang.cli import org as org_cli
+from sanwang.cli import rescreen as rescreen_cli
 from sanwang.cli import supervise as supervise_cli
 from sanwang.cli import text as text_cli
 from sanwang.cli.common import AS_USER, JSON, emit, err, out, print_json, unit_of_work
@@ -32,6 +33,7 @@ app.add_typer(supervise_cli.app, name="supervise", help="督办标记、领导�
 app.add_typer(org_cli.unit_app, name="unit", help="单位 / units")
 app.add_typer(text_cli.app, name="text", help="中文文本处理 / Chinese text")
 app.add_typer(org_cli.user_app, name="user", help="用户 / users")
+app.command("rescreen")(rescreen_cli.rescreen)
 
 
 @app.command()

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
-from sanwang.store.tables import Clue, ClueTextPending
+from sanwang.store.db import bulk_insert
+from sanwang.store.tables import Clue, ClueTextPending, table_of
 from sanwang.text.segment import index_tokens
 
 BATCH = 5_000
@@ -41,8 +42,7 @@ def index_clues(session: Session, clues: Sequence[tuple[int, str]]) -> None:
 
 
 def mark_pending(session: Session, clue_ids: Sequence[int]) -> None:
-    if clue_ids:
-        session.execute(insert(ClueTextPending), [{"clue_id": i} for i in clue_ids])
+    bulk_insert(session, table_of(ClueTextPending), [{"clue_id": i} for i in clue_ids])
 
 
 def index_pending(session: Session) -> int:

@@ -1,0 +1,54 @@
+"""``sanwang rescreen`` — 大起底: re-screen historical petitions into a ranked list for review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from sanwang.cli.common import AS_USER, JSON, emit, err, out, unit_of_work
+
+
+def rescreen(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="历史信访件 CSV / XLSX / JSONL（编号、内容）"),
+    output: Path = typer.Option(..., "--out", help="排序结果 CSV（旁边另写同名 .jsonl） / ranked list"),
+    registry: Path | None = typer.Option(
+        None, "--registry", exists=True, dir_okay=False, help="公职人员名单 CSV（姓名、身份证号、单位、职务）"
+    ),
+    workers: int | None = typer.Option(None, "--workers", min=1, help="进程数（默认全部核心） / processes"),
+    chunk: int = typer.Option(2000, "--chunk", min=1, help="每批条数（续做单位） / rows per chunk"),
+    register: int = typer.Option(
+        0, "--register", min=0, help="将排名前 N 件登记为线索（渠道：大起底） / register top N"
+    ),
+    as_user: str | None = AS_USER,
+    as_json: bool = JSON,
+) -> None:
+    """大起底：批量研判历史信访件，按与公职人员名单的匹配和评分排序；中断后重跑自动续做 / re-screen petitions."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from sanwang.services.rescreen import read_registry, register_top
+    from sanwang.services.rescreen import rescreen as run
+
+    officials = read_registry(registry) if registry else []
+    with Progress(
+        TextColumn("大起底 / rescreen"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, disable=as_json,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("screen", total=None)
+        result: dict[str, Any] = run(
+            file, output, registry=officials, workers=workers, chunk=chunk,
+            progress=lambda n: bar.advance(task, n),
+        )  # fmt: skip
+    if register:
+        with unit_of_work(as_user) as (s, actor):
+            result["registration"] = register_top(s, actor=actor, ranked=output, top=register)
+    emit(
+        result,
+        as_json,
+        lambda r: out.print(
+            f"已研判 {r['petitions']} 件（续做 {r['resumed_chunks']} 批），涉及名单人员 {r['with_officials']} 件 → "
+            f"{r['output']} / screened {r['petitions']}"
+            + (f"；登记线索 {r['registration']['registered']} 件" if "registration" in r else "")
+        ),
+    )

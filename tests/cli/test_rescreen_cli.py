@@ -1,0 +1,47 @@
+"""``sanwang rescreen`` killed with SIGKILL half-way and started again gives exactly the uninterrupted result."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from tests.cli.test_cli import SANWANG
+from tests.services.test_rescreen import petitions
+
+
+def _run(home: Path, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "SANWANG_HOME": str(home)}
+    return subprocess.Popen(
+        [SANWANG, "rescreen", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def test_kill_9_then_resume_gives_the_same_bytes(tmp_path: Path) -> None:
+    src = petitions(tmp_path / "p.jsonl", 3000)
+    args = ["--workers", "1", "--chunk", "100", "--json"]
+    killed = tmp_path / "killed.csv"
+    proc = _run(tmp_path, str(src), "--out", str(killed), *args)
+    work = Path(f"{killed}.work")
+    deadline = time.monotonic() + 120
+    while len(list(work.glob("chunk-*.jsonl"))) < 3 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run ended before it could be killed: make the input larger"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate()  # reap it and close its pipes
+    done_before = len(list(work.glob("chunk-*.jsonl")))
+    assert 3 <= done_before < 30 and not killed.exists()
+    resumed = _run(tmp_path, str(src), "--out", str(killed), *args)
+    stdout, stderr = resumed.communicate(timeout=300)
+    assert resumed.returncode == 0, stderr
+    result = json.loads(stdout)
+    assert result["resumed_chunks"] >= done_before and result["duplicate_ids"] == 0 and result["petitions"] == 3000
+    clean = tmp_path / "clean.csv"
+    whole = _run(tmp_path, str(src), "--out", str(clean), *args)
+    whole.communicate(timeout=300)
+    assert whole.returncode == 0
+    assert killed.read_bytes() == clean.read_bytes()
+    assert killed.with_suffix(".jsonl").read_bytes() == clean.with_suffix(".jsonl").read_bytes()

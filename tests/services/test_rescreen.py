@@ -1,0 +1,83 @@
+"""大起底 re-screening: ranking, registry matches, resume, refusal on another input, registration once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sanwang.domain.errors import ValidationError
+from sanwang.services.context import actor_for
+from sanwang.services.rescreen import Official, read_registry, register_top, rescreen
+from sanwang.store.db import Store
+from tests.services.world import build_world
+
+OFFICIALS = [Official("张建国", "530602198007090228", "昭阳区公安局", "副局长"), Official("王平", "", "某镇", "镇长")]
+GANG = "以刘某为首的黑恶势力团伙长期欺行霸市，收取保护费。"
+UMBRELLA = "昭阳区公安局副局长张建国充当保护伞，多次通风报信。"
+BY_ID = "身份证号530602198007090228的干部收受好处费。"
+NEUTRAL = "小区路灯坏了，请尽快修复。"
+
+
+def petitions(path: Path, n: int) -> Path:
+    texts = (NEUTRAL, GANG, NEUTRAL, UMBRELLA, NEUTRAL, BY_ID, NEUTRAL)
+    lines = [json.dumps({"id": f"P{i:05d}", "text": texts[i % len(texts)]}, ensure_ascii=False) for i in range(n)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_ranking_puts_registry_matches_then_scores_first(tmp_path: Path) -> None:
+    src = petitions(tmp_path / "p.jsonl", 21)
+    result = rescreen(src, tmp_path / "out.csv", registry=OFFICIALS, workers=1, chunk=4)
+    assert (result["petitions"], result["duplicate_ids"], result["with_officials"]) == (21, 0, 6)
+    ranked = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["rank"] for r in ranked] == list(range(1, 22))
+    assert all(r["officials"] for r in ranked[:6]) and not any(r["officials"] for r in ranked[6:])
+    assert ranked[0]["text"] == UMBRELLA and "张建国（昭阳区公安局副局长）" in ranked[0]["officials"]
+    assert {r["text"] for r in ranked[6:9]} == {GANG}  # then the highest scores
+    assert ranked[-1]["text"] == NEUTRAL and ranked[-1]["line"] > ranked[-2]["line"]  # ties in input order
+    csv_lines = (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()
+    assert csv_lines[0].startswith("rank,id,line,priority") and len(csv_lines) == 22
+
+
+def test_rerun_resumes_and_gives_the_same_bytes_and_workers_agree(tmp_path: Path) -> None:
+    src = petitions(tmp_path / "p.jsonl", 30)
+    first = rescreen(src, tmp_path / "a.csv", registry=OFFICIALS, workers=1, chunk=7)
+    again = rescreen(src, tmp_path / "a.csv", registry=OFFICIALS, workers=1, chunk=7)
+    assert first["resumed_chunks"] == 0 and again["resumed_chunks"] == 5
+    parallel = rescreen(src, tmp_path / "b.csv", registry=OFFICIALS, workers=2, chunk=7)
+    assert parallel["resumed_chunks"] == 0
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+    assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+
+
+def test_another_input_is_refused_and_bad_rows_are_named(tmp_path: Path) -> None:
+    src = petitions(tmp_path / "p.jsonl", 10)
+    rescreen(src, tmp_path / "out.csv", workers=1, chunk=4)
+    petitions(src, 11)
+    with pytest.raises(ValidationError, match="another input"):
+        rescreen(src, tmp_path / "out.csv", workers=1, chunk=4)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("编号,内容\nA1,正常内容\nA2,\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="line 3: the text is missing"):
+        rescreen(bad, tmp_path / "bad_out.csv", workers=1)
+    gb = tmp_path / "gb.csv"
+    gb.write_bytes("编号,内容\nG1,反映张建国充当保护伞\n".encode("gb18030"))
+    assert rescreen(gb, tmp_path / "gb_out.csv", registry=OFFICIALS, workers=1)["with_officials"] == 1
+    reg = tmp_path / "reg.csv"
+    reg.write_text("姓名,身份证号,单位,职务\n张建国,,某局,局长\n,,,\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="registry line 3"):
+        read_registry(reg)
+
+
+def test_registering_the_top_petitions_twice_adds_nothing(store: Store, tmp_path: Path) -> None:
+    build_world(store)
+    src = petitions(tmp_path / "p.jsonl", 14)
+    rescreen(src, tmp_path / "out.csv", registry=OFFICIALS, workers=1, chunk=5)
+    with store.session() as s:
+        first = register_top(s, actor=actor_for(s, "clerk"), ranked=tmp_path / "out.csv", top=3)
+    with store.session() as s:
+        again = register_top(s, actor=actor_for(s, "clerk"), ranked=tmp_path / "out.csv", top=3)
+    assert (first["registered"], again["registered"], again["already"]) == (3, 0, 3)
+    assert all("-DQ-" in n for n in first["numbers"])
