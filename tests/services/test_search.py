@@ -97,6 +97,7 @@ def test_pending_clues_are_indexed_before_a_search_and_by_init(store: Store) -> 
         sqlite = store.dialect == "sqlite"
         # A contentless FTS5 table is emptied with its own command; DELETE is refused there.
         s.execute(text("INSERT INTO clue_fts (clue_fts) VALUES ('delete-all')" if sqlite else "DELETE FROM clue_fts"))
+        s.execute(text("DELETE FROM clue_triage"))
         assert ensure_indexed(s) == len(TEXTS)  # a ledger from before the index: init indexes every clue
         assert ensure_indexed(s) == 0
     assert _numbers(store, "leader", "欺行霸市") == [n["d"]]
@@ -108,3 +109,22 @@ def test_segmentation() -> None:
     assert tsvector_literal("张三 三收 张三") == "'张三':1,3 '三收':2"
     snippet, hits = highlight("某某" * 40 + "张三收受" + "某某" * 40, "张三")
     assert "【张三】" in snippet and snippet.startswith("…") and snippet.endswith("…") and hits == [(80, 82)]
+
+
+def test_triage_is_stored_shown_and_orders_the_work_queue(store: Store) -> None:
+    n = _world(store)
+    from sanwang.services.clues import list_clues, show_clue
+
+    with store.session() as s:
+        leader = actor_for(s, "leader")
+        queue = list_clues(s, actor=leader, sort="misconduct")
+        shown = {r["number"]: show_clue(s, actor=leader, number=r["number"])["triage"] for r in queue}
+        scores = [shown[r["number"]]["misconduct"] for r in queue]
+        assert scores == sorted(scores, reverse=True) and len(queue) == len(TEXTS)  # the city sees its counties too
+        assert {r["number"] for r in queue[:2]} == {n["a"], n["b"]}  # the two reports about officials first
+        a = shown[n["a"]]
+        assert any(i["key"] == "misconduct.umbrella" for i in a["indicators"])
+        for i in a["indicators"]:
+            assert TEXTS["a"][i["start"] : i["end"]] == i["text"]
+        with pytest.raises(ValidationError, match="unknown sort"):
+            list_clues(s, actor=leader, sort="newest")

@@ -101,6 +101,9 @@ def list_(
     state: str | None = typer.Option(None, "--state", help="按状态筛选 / filter by state"),
     as_of: str | None = typer.Option(None, "--as-of", help="以该日计算超期 / overdue as of this date"),
     limit: int | None = typer.Option(None, "--limit", min=1, help="最多列出条数 / at most this many"),
+    sort: str | None = typer.Option(
+        None, "--sort", help="按研判评分排序：gang（涉黑涉恶）| misconduct（违纪违法/保护伞） / order by a triage score"
+    ),
     as_user: str | None = AS_USER,
     as_json: bool = JSON,
 ) -> None:
@@ -109,7 +112,14 @@ def list_(
 
     with unit_of_work(as_user) as (s, actor):
         rows = list_clues(
-            s, actor=actor, overdue=overdue, warning=warning, state=state, as_of=day(as_of, "--as-of"), limit=limit
+            s,
+            actor=actor,
+            overdue=overdue,
+            warning=warning,
+            state=state,
+            as_of=day(as_of, "--as-of"),
+            limit=limit,
+            sort=sort,
         )
     title = "超期线索 / overdue clues" if overdue else "临期线索 / due soon" if warning else "线索台账 / clues"
     emit(rows, as_json, lambda r: table(f"{title}（{len(r)}）", LIST_COLUMNS, r))
@@ -193,6 +203,10 @@ def _render_clue(d: dict[str, Any]) -> None:
     head = {zh: d[k] for k, zh in labels.items()}
     head["被反映人"] = "、".join(f"{x['name']}（{x['unit'] or ''}{x['position'] or ''}）" for x in d["subjects"])
     head["反映人"] = d["reporter"]["name"] if d["reporter"] else "匿名"
+    t = d["triage"]
+    head["研判（参考）"] = f"涉黑涉恶 {t['gang']:.2f}  违纪违法/保护伞 {t['misconduct']:.2f}"
+    if t["indicators"]:
+        head["研判依据"] = "、".join(dict.fromkeys(i["label"] for i in t["indicators"]))
     kv(f"线索 {d['number']}", head)
     out.print(d["summary"])
     table("期限 / deadlines", [("rule", "规则"), ("due", "到期"), ("met_on", "完成")], d["deadlines"])

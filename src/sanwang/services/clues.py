@@ -35,6 +35,7 @@ from sanwang.store.tables import (
     ClueLink,
     ClueReporter,
     ClueSubject,
+    ClueTriage,
     Deadline,
     Event,
     Instruction,
@@ -390,10 +391,14 @@ def list_clues(
     state: str | None = None,
     as_of: date | None = None,
     limit: int | None = None,
+    sort: str | None = None,
 ) -> list[dict[str, Any]]:
     """The ledger (线索台账) as the actor may see it; with ``overdue``, only clues past a deadline; with
-    ``warning``, only clues inside a deadline's warning window (临期预警)."""
+    ``warning``, only clues inside a deadline's warning window (临期预警); with ``sort`` (``gang`` or
+    ``misconduct``), highest triage score first — a work queue order, never a filter."""
     as_of = as_of or date.today()
+    if sort is not None and sort not in ("gang", "misconduct"):
+        raise ValidationError(f"未知排序「{sort}」，可选 gang、misconduct", f"unknown sort {sort!r}", field="--sort")
     if overdue or warning:
         # Driven by the open-deadline index in due order, keeping each clue's earliest qualifying deadline, so a
         # first page stops after `limit` rows instead of grouping every open deadline first.
@@ -424,6 +429,10 @@ def list_clues(
         q = select(Clue, due).order_by(Clue.id)
     if state:
         q = q.where(Clue.state == _state_value(state))
+    if sort:
+        textindex.index_pending(session)  # every clue scored before the queue is ordered
+        score = getattr(ClueTriage, sort)
+        q = q.outerjoin(ClueTriage, ClueTriage.clue_id == Clue.id).order_by(None).order_by(score.desc(), Clue.id)
     q = restrict_clues(session, actor, q)
     if limit:
         q = q.limit(limit)
@@ -472,6 +481,15 @@ def summary_row(clue: Clue, due: date | None) -> dict[str, Any]:
     }
 
 
+def triage_of(session: Session, clue: Clue) -> dict[str, Any]:
+    """The clue's triage (研判): as derived when it was indexed, or computed now if it is still pending."""
+    row = session.get(ClueTriage, clue.id)
+    if row is None:
+        [fresh] = textindex.triage_rows([(clue.id, clue.summary)])
+        return {"gang": fresh["gang"], "misconduct": fresh["misconduct"], **fresh["detail"]}
+    return {"gang": row.gang, "misconduct": row.misconduct, **row.detail}
+
+
 def show_clue(
     session: Session, *, actor: Actor, number: str, reveal_reporter: bool = False, purpose: str | None = None
 ) -> dict[str, Any]:
@@ -504,6 +522,7 @@ def show_clue(
             "unit": unit.code if unit else None,
             "unit_name": unit.name if unit else None,
             "summary": clue.summary,
+            "triage": triage_of(session, clue),
             "reporter": reporter,
             "subjects": [
                 {"name": s.name, "unit": s.unit_name, "position": s.position, "id_number": s.id_number, "rank": s.rank}

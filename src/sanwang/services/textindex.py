@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from sanwang.store.db import bulk_insert
-from sanwang.store.tables import Clue, ClueTextPending, table_of
+from sanwang.store.tables import Clue, ClueTextPending, ClueTriage, table_of
+from sanwang.text.normalize import normalize
 from sanwang.text.segment import index_tokens
+from sanwang.text.triage import triage
 
 BATCH = 5_000
 
@@ -29,10 +32,25 @@ def tsvector_literal(tokens: str) -> str:
     return " ".join(f"'{tok}':{','.join(map(str, pos))}" for tok, pos in positions.items())
 
 
+def triage_rows(clues: Sequence[tuple[int, str]]) -> list[dict[str, Any]]:
+    """The ``clue_triage`` rows of ``(clue id, text)`` pairs: scored on the normalised text, offsets mapped back."""
+    rows = []
+    for cid, body in clues:
+        norm = normalize(body)
+        t = triage(norm.text).as_dict()
+        for ind in t["indicators"]:
+            ind["start"], ind["end"] = norm.span_to_original(ind["start"], ind["end"])
+            ind["text"] = body[ind["start"] : ind["end"]]
+        detail = {k: t[k] for k in ("indicators", "sectors", "typology")}
+        rows.append({"clue_id": cid, "gang": t["gang"], "misconduct": t["misconduct"], "detail": detail})
+    return rows
+
+
 def index_clues(session: Session, clues: Sequence[tuple[int, str]]) -> None:
-    """Index ``(clue id, text)`` pairs."""
+    """Index ``(clue id, text)`` pairs: full-text tokens and triage."""
     if not clues:
         return
+    session.execute(insert(ClueTriage), triage_rows(clues))
     if session.get_bind().dialect.name == "sqlite":
         stmt = text("INSERT INTO clue_fts (rowid, tokens) VALUES (:id, :tokens)")
         session.execute(stmt, [{"id": cid, "tokens": index_tokens(body)} for cid, body in clues])

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -427,6 +428,19 @@ class ClueTextPending(Base):
 
     __tablename__ = "clue_text_pending"
     clue_id: Mapped[int] = mapped_column(ForeignKey("clues.id"), primary_key=True)
+
+
+class ClueTriage(Base):
+    """The triage of a clue's text (线索研判结果: ``sanwang.text.triage``), derived when the clue is indexed.
+
+    Shown on the clue and used to sort work queues; never a gate. Indicator offsets are into ``clues.summary``.
+    """
+
+    __tablename__ = "clue_triage"
+    clue_id: Mapped[int] = mapped_column(ForeignKey("clues.id"), primary_key=True)
+    gang: Mapped[float] = mapped_column(Float)
+    misconduct: Mapped[float] = mapped_column(Float)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)  # indicators, sectors, typology
 
 
 class ClueBand(Base):
