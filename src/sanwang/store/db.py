@@ -10,6 +10,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -161,7 +162,8 @@ def bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> Non
         conn.execute(insert(table), rows)
         return
     columns = list(rows[0])
-    if any(list(r) != columns for r in rows):
+    keys = rows[0].keys()
+    if any(r.keys() != keys for r in rows):
         conn.execute(insert(table), rows)  # ragged rows: let SQLAlchemy fill the gaps
         return
     from sqlalchemy import JSON, Date, DateTime
@@ -178,6 +180,13 @@ def bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> Non
         else:
             convert.append(None)
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
-    pairs = list(zip(columns, convert, strict=True))
-    values = [tuple(f(r[c]) if f else r[c] for c, f in pairs) for r in rows]
-    conn.exec_driver_sql(sql, values)
+    # Column-wise: the rows are read with one C-level itemgetter, and only the columns that need a storage
+    # format are converted (per-value Python work was a sixth of a 100,000-clue import).
+    raw = list(map(itemgetter(*columns), rows)) if len(columns) > 1 else [(r[columns[0]],) for r in rows]
+    if any(convert):
+        cols: list[Any] = list(zip(*raw, strict=True))
+        for i, f in enumerate(convert):
+            if f is not None:
+                cols[i] = [f(v) for v in cols[i]]
+        raw = list(zip(*cols, strict=True))
+    conn.exec_driver_sql(sql, raw)
