@@ -14,7 +14,7 @@ from bench.common import OUT, ROOT
 
 DOC = ROOT / "docs" / "benchmarks.md"
 # findings: written by hand, kept as is
-ORDER = ("import_clues", "ledger_queries", "search", "triage", "neardup", "rescreen", "findings")
+ORDER = ("import_clues", "ledger_queries", "search", "ner", "triage", "neardup", "rescreen", "findings")
 INTRO = """# Benchmarks
 
 Figures measured by `make bench` (`.venv/bin/python -m bench.run_all`; `--quick` for reduced sizes). The

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sanwang.text.entities import extract
 from sanwang.text.gazetteer import Gazetteer
 
 
@@ -75,6 +76,23 @@ def test_blank_entries_are_skipped_and_unknown_types_refused() -> None:
 def test_two_character_name_guard(text: str, found: bool) -> None:
     gaz = Gazetteer.build([("张三", "person", "P1")])
     assert bool(gaz.find(text)) is found
+
+
+def test_guard_yields_to_evidence_and_titles_block_misreadings() -> None:
+    gaz = Gazetteer.build([("方玉", "person", "P1"), ("任林", "person", "P2"), ("林强元", "person", "P3")])
+    text = "科长方玉长期公款吃喝"
+    assert gaz.find(text) == []  # 方玉长 could be a longer name
+    assert [e.value for e in gaz.find(text, title_ends={2})] == ["P1"]  # ... but a title ends right before it
+    assert [e.value for e in gaz.find(text, confirmed={(2, 4)})] == ["P1"]  # ... or a person was read there
+    text = "村委会主任林强元与李建亮来往密切"
+    assert [e.text for e in gaz.find(text)] == ["任林"]  # leftmost-longest alone misreads the title
+    assert [e.text for e in gaz.find(text, titles=[(3, 5)])] == ["林强元"]
+
+
+def test_extract_passes_the_evidence_to_the_gazetteer() -> None:
+    gaz = Gazetteer.build([("方玉", "person", "P1"), ("任林", "person", "P2"), ("林强元", "person", "P3")])
+    persons = [(e.text, e.value) for e in extract("科长方玉长期公款吃喝；村委会主任林强元", gaz) if e.type == "person"]
+    assert persons == [("方玉", "P1"), ("林强元", "P3")]
 
 
 def test_guard_spares_longer_names_and_other_types() -> None:

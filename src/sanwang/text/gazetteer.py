@@ -19,14 +19,17 @@ unknown names: 张三丰, 李王平. A two-character person hit is dropped when
 2. the character before it is a surname that is not also a function word (向, 和, 于 ... are kept) — the hit
    is then probably the given name of a three-character name (王平 in 李王平, but kept in 和王平).
 
-Both rules trade recall for precision: a known official named in a sentence like 张三丰富了 is missed. Names of
-three or more characters and all other types are taken as they are.
+Both rules trade recall for precision. So the guard yields to independent evidence that the name ends where the
+known name ends: the caller may pass ``confirmed`` spans (the rules or the name model read a person exactly
+there) and ``title_ends`` (positions where a title or role word ends: 科长方玉长期… names 方玉, not 方玉长).
+Conversely a person name starting inside one of the ``titles`` spans is a misreading (主任林强元 holds 任林).
+Names of three or more characters and all other types are taken as they are.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import ahocorasick
 
@@ -102,17 +105,30 @@ class Gazetteer:
         """The number of distinct names."""
         return len(self._keys)
 
-    def find(self, text: str) -> list[Entity]:
-        """Known names in ``text``, leftmost-longest and non-overlapping, sorted by start."""
+    def find(
+        self,
+        text: str,
+        confirmed: Collection[tuple[int, int]] = (),
+        title_ends: Collection[int] = (),
+        titles: Collection[tuple[int, int]] = (),
+    ) -> list[Entity]:
+        """Known names in ``text``, leftmost-longest and non-overlapping, sorted by start (``confirmed`` and
+        ``title_ends``: evidence that lifts the two-character guard, see the module docstring)."""
         types, keys = self._types, self._keys
         # One list comprehension with positional arguments: this runs once per hit, and a generator or keyword
         # arguments cost a third more per entity.
         return [
             Entity(_TYPE_ORDER[types[slot]], text[start:end], start, end, keys[slot], "gazetteer")
-            for start, end, slot in self.scan(text)
+            for start, end, slot in self.scan(text, confirmed, title_ends, titles)
         ]
 
-    def scan(self, text: str) -> list[tuple[int, int, int]]:
+    def scan(
+        self,
+        text: str,
+        confirmed: Collection[tuple[int, int]] = (),
+        title_ends: Collection[int] = (),
+        titles: Collection[tuple[int, int]] = (),
+    ) -> list[tuple[int, int, int]]:
         """``(start, end, slot)`` of the leftmost-longest non-overlapping hits, guard applied, by start.
 
         Every match the automaton reports (nested ones included) is sorted by start, longest first, and taken
@@ -130,7 +146,15 @@ class Gazetteer:
             end = -neg_end
             if start < taken_to:
                 continue
-            if types[slot] == _PERSON and end - start == 2 and not _two_char_name_stands_alone(text, start, end):
+            if (
+                types[slot] == _PERSON
+                and end - start == 2
+                and not _two_char_name_stands_alone(text, start, end)
+                and start not in title_ends
+                and (start, end) not in confirmed
+            ):
+                continue
+            if titles and types[slot] == _PERSON and any(a < start < b for a, b in titles):
                 continue
             chosen.append((start, end, slot))
             taken_to = end

@@ -7,6 +7,10 @@ Characters are those of simplified Chinese; the normaliser runs traditional→si
 
 from __future__ import annotations
 
+import importlib.util
+from functools import cache
+from pathlib import Path
+
 
 def is_han(ch: str) -> bool:
     """Whether ``ch`` is a Chinese character (CJK unified ideographs and extension A, plus 〇)."""
@@ -16,6 +20,30 @@ def is_han(ch: str) -> bool:
 def words(text: str) -> frozenset[str]:
     """The whitespace-separated words of ``text``: long word lists read better as one string than as a list."""
     return frozenset(text.split())
+
+
+# Part-of-speech tags of jieba's dictionary that mark everyday words (verbs, nouns, adjectives, adverbs ...).
+_EVERYDAY_TAGS = frozenset({"v", "vn", "vd", "a", "ad", "an", "d", "n", "c", "p", "l", "i"})
+EVERYDAY_MIN_FREQ = 500
+
+
+@cache
+def everyday_words() -> frozenset[str]:
+    """Common words of jieba's dictionary (an everyday tag and frequency ≥ 500): 合作, 资源, 友好, 通道 …
+
+    A county whose short name is one of these (合作市, 资源县) is only recognised with its suffix. Read from
+    jieba's dict.txt directly (no tokenizer start-up); empty when jieba is not installed.
+    """
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or spec.origin is None:
+        return frozenset()
+    found: set[str] = set()
+    with (Path(spec.origin).parent / "dict.txt").open(encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 3 and parts[2] in _EVERYDAY_TAGS and int(parts[1]) >= EVERYDAY_MIN_FREQ:
+                found.add(parts[0])
+    return frozenset(found)
 
 
 def longest_first(words: frozenset[str] | tuple[str, ...]) -> tuple[str, ...]:
@@ -184,6 +212,8 @@ NOT_NAME_WORDS: frozenset[str] = words(
 # Words that introduce a person by role or relationship (村民李四, 头目王清波, 其妻张某).
 ROLE_WORDS: frozenset[str] = frozenset(
     {
+        "工作人员",
+        "村文书",
         "村民",
         "群众",
         "居民",
@@ -351,6 +381,20 @@ LEFT_CUT_WORDS: frozenset[str] = frozenset(
         "来自",
         "回到",
         "赶到",
+        # verbs and prepositions of news and reports that stand right before a unit (由中央组织部, 代表中国政府)
+        "由",
+        "向",
+        "可",
+        "代表",
+        "加强",
+        "会见",
+        "访问",
+        "出席",
+        "率领",
+        "邀请",
+        "支持",
+        "参观",
+        "考察",
     }
 )
 LEFT_CUT_WORDS = LEFT_CUT_WORDS | frozenset(FUNCTION_CHARS)

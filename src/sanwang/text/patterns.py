@@ -41,6 +41,7 @@ from sanwang.text.lexicon import (
     TITLE_BLOCKING_NEXT,
     TITLE_BLOCKING_PREV,
     TOWN_SUFFIXES,
+    everyday_words,
     is_han,
     longest_first,
     words,
@@ -394,6 +395,7 @@ def _region_automaton() -> tuple[Any, dict[str, tuple[str, ...]]]:
         stem = _strip_region_suffix(name)
         if stem != name and len(stem) >= 2:
             short.setdefault(stem, []).append(code)
+    everyday = everyday_words()
     automaton = ahocorasick.Automaton()
     for name, codes in full.items():
         if name in _SHORT_NAME_STOP or len(name) < 2:
@@ -401,7 +403,8 @@ def _region_automaton() -> tuple[Any, dict[str, tuple[str, ...]]]:
         automaton.add_word(name, (name, _RegionForm(tuple(codes), short=False)))
     for stem, codes in short.items():
         # A short form must name one unit and collide with no full name (吉林 is a province and a city).
-        if len(codes) == 1 and stem not in full and stem not in _SHORT_NAME_STOP:
+        # Nor be an everyday word (合作市 → 合作, 资源县 → 资源): those need their suffix.
+        if len(codes) == 1 and stem not in full and stem not in _SHORT_NAME_STOP and stem not in everyday:
             automaton.add_word(stem, (stem, _RegionForm(tuple(codes), short=True)))
     automaton.make_automaton()
     ancestry = {code: tuple(table.ancestry(code)) for code in table.current_codes}
@@ -612,6 +615,11 @@ _ROLE_RE = re.compile("|".join(map(re.escape, longest_first(tuple(ROLE_WORDS))))
 _SEX_MARK = re.compile(r"[，,（(、]\s*[男女](?:[，,、）)；;。\s]|性|$)")
 # A last given-name character that is more likely the verb after a two-character name (村民李四说 → 李四).
 _NAME_TAIL_VERBS = FUNCTION_CHARS | frozenset("说称讲收索要打纠指找送请拿逼反举揭告涉伙担任系")
+
+
+def role_ends(text: str) -> set[int]:
+    """Where a role word (村民, 工作人员, 负责人 …) ends: a name often starts there."""
+    return {m.end() for m in _ROLE_RE.finditer(text)}
 
 
 def find_persons(text: str, triggers: Iterable[Entity] = ()) -> list[Entity]:
