@@ -45,3 +45,24 @@ def test_kill_9_then_resume_gives_the_same_bytes(tmp_path: Path) -> None:
     assert whole.returncode == 0
     assert killed.read_bytes() == clean.read_bytes()
     assert killed.with_suffix(".jsonl").read_bytes() == clean.with_suffix(".jsonl").read_bytes()
+
+
+def test_engine_choice_is_checked_and_spark_runs_from_the_command_line(tmp_path: Path) -> None:
+    import shutil
+
+    import pytest
+
+    src = petitions(tmp_path / "p.jsonl", 12)
+    bad = _run(tmp_path, str(src), "--out", str(tmp_path / "x.csv"), "--engine", "hadoop")
+    _, stderr = bad.communicate(timeout=60)
+    assert bad.returncode != 0 and "engine must be local or spark" in stderr and "Traceback" not in stderr
+    if shutil.which("java") is None:
+        pytest.skip("Spark needs a Java runtime")
+    pytest.importorskip("pyspark")
+    run = _run(tmp_path, str(src), "--out", str(tmp_path / "s.csv"), "--engine", "spark", "--master", "local[2]",
+               "--json")  # fmt: skip
+    stdout, stderr = run.communicate(timeout=300)
+    assert run.returncode == 0, stderr
+    result = json.loads(stdout)
+    assert (result["engine"], result["petitions"]) == ("spark", 12)
+    assert len((tmp_path / "s.csv").read_text(encoding="utf-8").splitlines()) == 13

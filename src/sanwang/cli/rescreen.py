@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from sanwang.cli.common import AS_USER, JSON, emit, err, out, unit_of_work
+from sanwang.domain.errors import ValidationError
 
 
 def rescreen(
@@ -18,6 +19,11 @@ def rescreen(
     ),
     workers: int | None = typer.Option(None, "--workers", min=1, help="进程数（默认全部核心） / processes"),
     chunk: int = typer.Option(2000, "--chunk", min=1, help="每批条数（续做单位） / rows per chunk"),
+    engine: str = typer.Option(
+        "local", "--engine", help="local（本机多进程，可续做）或 spark（省级规模） / local processes or Spark"
+    ),
+    master: str = typer.Option("local[*]", "--master", help="Spark master（local[2]、spark://host:7077）"),
+    partitions: int | None = typer.Option(None, "--partitions", min=1, help="Spark 分区数 / Spark partitions"),
     register: int = typer.Option(
         0, "--register", min=0, help="将排名前 N 件登记为线索（渠道：大起底） / register top N"
     ),
@@ -30,16 +36,29 @@ def rescreen(
     from sanwang.services.rescreen import read_registry, register_top
     from sanwang.services.rescreen import rescreen as run
 
+    if engine not in ("local", "spark"):
+        raise ValidationError(
+            "引擎只能是 local 或 spark", f"the engine must be local or spark, not {engine!r}", field="engine"
+        )
     officials = read_registry(registry) if registry else []
     with Progress(
         TextColumn("大起底 / rescreen"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err, disable=as_json,
     ) as bar:  # fmt: skip
         task = bar.add_task("screen", total=None)
-        result: dict[str, Any] = run(
-            file, output, registry=officials, workers=workers, chunk=chunk,
-            progress=lambda n: bar.advance(task, n),
-        )  # fmt: skip
+        result: dict[str, Any]
+        if engine == "spark":
+            from sanwang.services.rescreen_spark import rescreen_spark
+
+            result = rescreen_spark(
+                file, output, registry=officials, master=master, partitions=partitions,
+                progress=lambda n: bar.advance(task, n),
+            )  # fmt: skip
+        else:
+            result = run(
+                file, output, registry=officials, workers=workers, chunk=chunk,
+                progress=lambda n: bar.advance(task, n),
+            )  # fmt: skip
     if register:
         with unit_of_work(as_user) as (s, actor):
             result["registration"] = register_top(s, actor=actor, ranked=output, top=register)

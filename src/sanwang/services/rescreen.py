@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -92,8 +92,9 @@ def read_petitions(path: Path) -> Iterator[tuple[int, str, str]]:
                 try:
                     rec = json.loads(raw)
                 except json.JSONDecodeError as e:
-                    raise ValidationError(f"第 {n} 行不是 JSON", f"line {n} is not JSON: {e.msg}", line=n) from None
-                yield _row(n, str(rec.get("id", "")), rec.get("text"))
+                    raise ValidationError("不是 JSON", f"not JSON: {e.msg}", line=n) from None
+                pid = rec.get("id")
+                yield _row(n, "" if pid is None else str(pid), rec.get("text"))
         return
     if suffix == ".xlsx":
         import openpyxl
@@ -175,17 +176,12 @@ def screen(line: int, pid: str, body: str) -> dict[str, Any]:
     }
 
 
+_ID_SHAPED = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
+
+
 def _id_numbers(text: str) -> list[str]:
-    out: list[str] = []
-    run: list[str] = []
-    for ch in text + " ":
-        if ch.isdigit() or (ch in "Xx" and len(run) == 17):
-            run.append(ch.upper())
-        else:
-            if len(run) == 18:
-                out.append("".join(run))
-            run = []
-    return out
+    """18-character ID-number shapes (the registry lookup checks them; a regex, as this runs on every petition)."""
+    return [m.group().upper() for m in _ID_SHAPED.finditer(text)]
 
 
 def _screen_chunk(rows: list[tuple[int, str, str]]) -> list[dict[str, Any]]:
@@ -278,26 +274,45 @@ def rescreen(
     for p in sorted(work.glob("chunk-*.jsonl")):
         with p.open(encoding="utf-8") as f:
             results.extend(json.loads(line) for line in f)
-    results.sort(key=lambda r: (not r["officials"], -r["priority"], r["line"]))
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(OUTPUT_COLUMNS)
-    jl = []
-    for rank, r in enumerate(results, start=1):
-        w.writerow([rank, r["id"], r["line"], r["priority"], r["gang"], r["misconduct"], "；".join(r["officials"]),
-                    "、".join(r["indicators"]), r["text"]])  # fmt: skip
-        jl.append(json.dumps({"rank": rank, **r}, ensure_ascii=False))
-    _atomic_write(out, buf.getvalue().encode("utf-8"))
-    _atomic_write(out.with_suffix(".jsonl"), ("\n".join(jl) + "\n").encode("utf-8"))
-    ids = [r["id"] for r in results]
+    results.sort(key=rank_key)
+    written = write_ranked(results, out)
+    ids = {r["id"] for r in results}
     return {
         "input": str(path),
         "output": str(out),
-        "petitions": len(results),
+        "petitions": written["petitions"],
         "resumed_chunks": resumed,
-        "with_officials": sum(1 for r in results if r["officials"]),
-        "duplicate_ids": len(ids) - len(set(ids)),
+        "with_officials": written["with_officials"],
+        "duplicate_ids": len(results) - len(ids),
     }
+
+
+def rank_key(r: dict[str, Any]) -> tuple[bool, float, int]:
+    """The ranking (docs/rescreen.md): registry matches first, then the higher score, then input order."""
+    return (not r["officials"], -r["priority"], r["line"])
+
+
+def write_ranked(ranked: Iterable[dict[str, Any]], out: Path) -> dict[str, int]:
+    """Write results already in rank order to ``out`` (CSV) and its ``.jsonl`` twin, streamed, each file
+    replaced atomically at the end (temporary file, fsync, rename)."""
+    twin = out.with_suffix(".jsonl")
+    tmp_csv, tmp_jl = out.with_name(out.name + ".tmp"), twin.with_name(twin.name + ".tmp")
+    count = with_officials = 0
+    with tmp_csv.open("w", encoding="utf-8", newline="") as fc, tmp_jl.open("w", encoding="utf-8") as fj:
+        w = csv.writer(fc, lineterminator="\n")
+        w.writerow(OUTPUT_COLUMNS)
+        for rank, r in enumerate(ranked, start=1):
+            w.writerow([rank, r["id"], r["line"], r["priority"], r["gang"], r["misconduct"], "；".join(r["officials"]),
+                        "、".join(r["indicators"]), r["text"]])  # fmt: skip
+            fj.write(json.dumps({"rank": rank, **r}, ensure_ascii=False) + "\n")
+            count += 1
+            with_officials += bool(r["officials"])
+        for f in (fc, fj):
+            f.flush()
+            os.fsync(f.fileno())
+    os.replace(tmp_csv, out)
+    os.replace(tmp_jl, twin)
+    return {"petitions": count, "with_officials": with_officials}
 
 
 def register_top(session: Any, *, actor: Any, ranked: Path, top: int, unit_code: str | None = None) -> dict[str, Any]:
