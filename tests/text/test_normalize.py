@@ -377,3 +377,11 @@ def test_replacement_character_before_non_pinyin_still_becomes_placeholder() -> 
     # Found by hypothesis: "abc)" looked like a reading but is not one; the U+FFFD is still a lost character.
     n = normalize("x\ufffdabc)")
     assert n.text == "x□abc)" and n.to_original(1) == 1
+
+
+@pytest.mark.parametrize(("text", "want"), [("\ufffd(see)?(bào)", "□(see)□"), ("?(bào)\ufffd(see)", "□□(see)")])
+def test_a_bad_unit_does_not_hide_a_good_one_in_the_same_run(text: str, want: str) -> None:
+    # Found by the property test above: one unit whose reading is no reading ("see") used to leave the whole run —
+    # and a raw U+FFFD — in the text.
+    r = normalize(text)
+    assert r.text == want and LEFTOVER_PINYIN.search(r.text) is None

@@ -298,22 +298,29 @@ def restore_lost(text: str) -> Edit | None:
         return None
     b: EditBuilder | None = None
     pos = 0
-    for m in _LOST_RUN.finditer(text):
-        repair = _restore_run(text, m.start(), m.end())
-        if repair is None and text[m.start()] == "\ufffd":
-            # What followed was not a reading after all; the U+FFFD itself is still a lost character.
-            repair = _restore_run(text, m.start(), m.start() + 1)
-            m_end = m.start() + 1
-        else:
-            m_end = m.end()
+    scan = 0
+    while (m := _LOST_RUN.search(text, scan)) is not None:
+        start, end = m.start(), m.end()
+        repair = _restore_run(text, start, end)
         if repair is None:
-            continue
+            # Not one damaged run after all (a unit's reading is no reading: "�(see)?(bào)"). Settle its first unit
+            # alone — a U+FFFD is still a lost character — and look again right after it, so that a good unit
+            # further on is not left behind with the bad one.
+            first = _LOST_UNIT_RE.match(text, start)
+            end = first.end() if first is not None else start + 1
+            repair = _restore_run(text, start, end) if end < m.end() else None
+            if repair is None and text[start] == "\ufffd":
+                end = start + 1
+                repair = _restore_run(text, start, end)
+            if repair is None:
+                scan = start + 1
+                continue
         if b is None:
             b = EditBuilder()
-        b.copy(text, pos, m.start())
-        b.emit(repair.replacement, m.start(), m_end)
+        b.copy(text, pos, start)
+        b.emit(repair.replacement, start, end)
         b.repairs.append(repair)
-        pos = m_end
+        pos = scan = end
     if b is None:
         return None
     b.copy(text, pos, len(text))
