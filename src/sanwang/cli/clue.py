@@ -42,6 +42,9 @@ def import_(
         with unit_of_work(as_user) as (s, _):
             index_pending(s)
             ensure_banded(s)
+        from sanwang.jobs import enqueue_derive
+
+        enqueue_derive()  # entities (≈3 ms a clue) are left to the background worker: sanwang worker
     emit(
         result,
         as_json,
@@ -154,23 +157,45 @@ def search(
 def similar(
     number: str = typer.Argument(..., help="线索编号 / clue number"),
     limit: int = typer.Option(10, "--limit", min=1, max=100, help="最多列出条数 / at most this many"),
+    all_: bool = typer.Option(False, "--all", help="包括已排除的 / include dismissed pairs"),
     as_user: str | None = AS_USER,
     as_json: bool = JSON,
 ) -> None:
-    """疑似重复件：文字高度相似的线索，供人工确认后用 clue duplicate 关联 / clues whose text nearly matches."""
+    """疑似重复件：文字高度相似的线索，供人工确认后用 clue duplicate 关联或用 clue not-duplicate 排除 /
+    clues whose text nearly matches."""
     from sanwang.services.neardup import suggest
 
     with unit_of_work(as_user) as (s, actor):
-        data = suggest(s, actor=actor, number=number, limit=limit)
+        data = suggest(s, actor=actor, number=number, limit=limit, include_dismissed=all_)
     emit(
         data,
         as_json,
         lambda d: table(
             f"与 {d['number']} 相似的线索（相似度 ≥ {d['threshold']}） / similar clues",
-            [("number", "线索编号"), ("similarity", "相似度"), ("linked", "已关联"), ("summary", "摘要")],
+            [("number", "线索编号"), ("similarity", "相似度"), ("linked", "已关联"), ("dismissed", "已排除"),
+             ("summary", "摘要")],
             d["similar"],
         ),
-    )
+    )  # fmt: skip
+
+
+@app.command("not-duplicate")
+def not_duplicate(
+    number: str = typer.Argument(..., help="线索编号 / clue number"),
+    other: str = typer.Argument(..., help="被提示为相似的线索编号 / the clue suggested as similar"),
+    reason: str = typer.Option(..., "--reason", help="理由（记入两条线索的操作记录） / why they differ"),
+    on: str | None = typer.Option(None, "--on", help="业务日期 / date of the decision"),
+    as_user: str | None = AS_USER,
+    as_json: bool = JSON,
+) -> None:
+    """排除疑似重复件：两条线索反映的不是同一事项，不再相互提示 / dismiss a near-duplicate suggestion."""
+    from sanwang.services.neardup import dismiss
+
+    with unit_of_work(as_user) as (s, actor):
+        data = dismiss(s, actor=actor, number=number, other=other, reason=reason, on=day(on))
+    emit(data, as_json, lambda d: out.print(
+        f"已排除：{d['number']} 与 {d['other']} 不是重复件 / dismissed" if d["dismissed"]
+        else f"此前已排除 / already dismissed: {d['number']} — {d['other']}"))  # fmt: skip
 
 
 @app.command("show")
@@ -207,6 +232,13 @@ def _render_clue(d: dict[str, Any]) -> None:
     head["研判（参考）"] = f"涉黑涉恶 {t['gang']:.2f}  违纪违法/保护伞 {t['misconduct']:.2f}"
     if t["indicators"]:
         head["研判依据"] = "、".join(dict.fromkeys(i["label"] for i in t["indicators"]))
+    names = [e for e in d["entities"] if e["type"] in _SHOWN_ENTITIES]
+    if names:
+        head["文中要素"] = "；".join(
+            f"{_SHOWN_ENTITIES[t]}：" + "、".join(dict.fromkeys(e["text"] for e in names if e["type"] == t))
+            for t in _SHOWN_ENTITIES
+            if any(e["type"] == t for e in names)
+        )
     kv(f"线索 {d['number']}", head)
     out.print(d["summary"])
     table("期限 / deadlines", [("rule", "规则"), ("due", "到期"), ("met_on", "完成")], d["deadlines"])
@@ -215,6 +247,17 @@ def _render_clue(d: dict[str, Any]) -> None:
         [("day", "日期"), ("action", "操作"), ("actor_name", "操作人"), ("to_state", "状态"), ("reason", "理由")],
         d["history"],
     )
+
+
+# Entity types listed on the clue, in this order (the rest is in --json).
+_SHOWN_ENTITIES = {
+    "person": "人员",
+    "org": "单位",
+    "position": "职务",
+    "place": "地点",
+    "amount": "金额",
+    "date": "日期",
+}
 
 
 def _action(name: str, params: dict[str, Any], number: str, as_user: str | None, on: str | None, as_json: bool) -> None:

@@ -16,6 +16,7 @@ from sanwang.cli import org as org_cli
 from sanwang.cli import rescreen as rescreen_cli
 from sanwang.cli import supervise as supervise_cli
 from sanwang.cli import text as text_cli
+from sanwang.cli import worker as worker_cli
 from sanwang.cli.common import AS_USER, JSON, emit, err, out, print_json, unit_of_work
 from sanwang.domain.errors import SanwangError, ValidationError
 
@@ -34,6 +35,7 @@ app.add_typer(org_cli.unit_app, name="unit", help="单位 / units")
 app.add_typer(text_cli.app, name="text", help="中文文本处理 / Chinese text")
 app.add_typer(org_cli.user_app, name="user", help="用户 / users")
 app.command("rescreen")(rescreen_cli.rescreen)
+app.command("worker")(worker_cli.worker)
 
 
 @app.command()

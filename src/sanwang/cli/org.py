@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
-from sanwang.cli.common import AS_USER, JSON, emit, open_store, table, username
+from sanwang.cli.common import AS_USER, JSON, emit, open_store, out, table, username
 from sanwang.services.units import add_unit, add_user, check_admin, check_new_username, list_units, list_users
 
 unit_app = typer.Typer(no_args_is_help=True)
@@ -68,3 +70,48 @@ def user_list(as_json: bool = JSON) -> None:
         rows = list_users(s)
     cols = [("username", "登录名"), ("name", "姓名"), ("unit", "单位"), ("roles", "角色")]
     emit(rows, as_json, lambda r: table("用户 / users", cols, r))
+
+
+@user_app.command("relative")
+def user_relative(
+    user: str = typer.Argument(..., metavar="USERNAME", help="申报人登录名 / the user"),
+    name: str = typer.Option(..., "--name", help="亲属姓名 / the relative's name"),
+    id_number: str = typer.Option(..., "--id-number", help="亲属身份证号 / the relative's ID number"),
+    relation: str = typer.Option(..., "--relation", help="关系：配偶、父母、子女、兄弟姐妹… / relation"),
+    as_user: str | None = AS_USER,
+    as_json: bool = JSON,
+) -> None:
+    """登记用户申报的亲属（回避：不得查看涉及其亲属的线索、案件） / record a user's declared relative, for recusal."""
+    from sanwang.services.units import declare_relative
+
+    store = open_store()
+    try:
+        with store.session() as s:
+            check_admin(s, username(as_user))
+            data = declare_relative(s, user=user, name=name, id_number=id_number, relation=relation)
+    finally:
+        store.dispose()
+    emit(data, as_json, lambda d: out.print(f"已登记亲属 {d['added']} 人 / relatives added: {d['added']}"))
+
+
+@user_app.command("relatives-import")
+def user_relatives_import(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV：用户名,亲属姓名,身份证号,关系"),
+    as_user: str | None = AS_USER,
+    as_json: bool = JSON,
+) -> None:
+    """批量导入亲属申报（整批校验，有错全拒） / import declared relatives: all or nothing."""
+    from sanwang.services.units import import_relatives
+
+    store = open_store()
+    try:
+        with store.session() as s:
+            check_admin(s, username(as_user))
+            data = import_relatives(s, file)
+    finally:
+        store.dispose()
+    emit(
+        data,
+        as_json,
+        lambda d: out.print(f"{d['rows']} 行，新增 {d['added']} 人 / {d['rows']} rows, {d['added']} added"),
+    )

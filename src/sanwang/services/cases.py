@@ -41,7 +41,7 @@ from sanwang.services import deadlines
 from sanwang.services.clues import get_clue
 from sanwang.services.context import actor_for, business_day, history, record
 from sanwang.services.gang import check_gang_case, get_gang_case, own_commission_id, visible_commission_units
-from sanwang.services.policy import SEE_ALL, audit, check_clue
+from sanwang.services.policy import SEE_ALL, audit, check_clue, recusal_ids
 from sanwang.services.units import commission_of
 from sanwang.store.tables import (
     Clue,
@@ -71,15 +71,11 @@ def get_case(session: Session, number: str) -> DisciplineCase:
     return case
 
 
-def _own_id_number(session: Session, actor: Actor) -> str | None:
-    return session.scalar(select(User.id_number).where(User.id == actor.user_id))
-
-
 def check_case(session: Session, actor: Actor, case: DisciplineCase) -> None:
     """The commission subtree sees its cases; nobody sees a case about themselves (回避)."""
     units = visible_commission_units(session, actor)
-    own = _own_id_number(session, actor)
-    if (units is not None and case.unit_id not in units) or (own and case.subject_id_number == own):
+    own = recusal_ids(session, actor)
+    if (units is not None and case.unit_id not in units) or (case.subject_id_number in own):
         raise AccessDenied(
             f"无权查看审查调查案件 {case.number}（不在本单位管辖范围内或须回避）",
             f"no access to case {case.number} (outside your jurisdiction, or you must recuse)",
@@ -529,9 +525,9 @@ def list_cases(
     units = visible_commission_units(session, actor)
     if units is not None:
         q = q.where(DisciplineCase.unit_id.in_(units))
-    own = _own_id_number(session, actor) if not actor.has(*SEE_ALL) else None
+    own = recusal_ids(session, actor) if not actor.has(*SEE_ALL) else ()
     if own:
-        q = q.where((DisciplineCase.subject_id_number.is_(None)) | (DisciplineCase.subject_id_number != own))
+        q = q.where((DisciplineCase.subject_id_number.is_(None)) | (DisciplineCase.subject_id_number.not_in(own)))
     if state:
         q = q.where(DisciplineCase.state == state)
     if gang_number:

@@ -23,7 +23,7 @@ from sanwang.domain.roles import Role
 from sanwang.domain.values import ClueNumber
 from sanwang.domain.vocab import channels, disposal_methods
 from sanwang.domain.workflow import Actor, ClueOutcome, ClueSnapshot, ClueState, plan
-from sanwang.services import deadlines, textindex
+from sanwang.services import clue_entities, deadlines, textindex
 from sanwang.services import summary as statsum
 from sanwang.services.context import business_day, history, now, record, unit_by_code
 from sanwang.services.policy import audit, check_clue, mask, may_see_reporter, restrict_clues
@@ -170,6 +170,7 @@ def register_clues(
         )
     ids = [id_of[(d.received.year, numbers[i][0])] for i, d in enumerate(drafts)]
     textindex.mark_pending(session, ids)
+    clue_entities.mark_pending(session, ids)
     subjects: list[dict[str, Any]] = []
     reporters: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
@@ -523,6 +524,7 @@ def show_clue(
             "unit_name": unit.name if unit else None,
             "summary": clue.summary,
             "triage": triage_of(session, clue),
+            "entities": clue_entities.entities_of(session, clue.id),
             "reporter": reporter,
             "subjects": [
                 {"name": s.name, "unit": s.unit_name, "position": s.position, "id_number": s.id_number, "rank": s.rank}

@@ -1,7 +1,8 @@
 """The access policy (访问控制): the one place that decides who sees and does what.
 
 - A user sees the clues of their own commission's subtree (本级及下辖); administrators and auditors see all.
-- Recusal (回避): a user never sees a clue in which they are a subject (matched by ID number).
+- Recusal (回避): a user never sees a clue in which they or a relative they declared (``user_relatives``) are a
+  subject, matched by ID number.
 - The reporter's identity (反映人信息) is shown only to roles that handle reporters, and only on an audited
   read that states its purpose; everyone else sees it masked.
 """
@@ -19,7 +20,7 @@ from sanwang.domain.roles import Role
 from sanwang.domain.workflow import Actor
 from sanwang.services.context import now
 from sanwang.services.units import commission_of, subtree_ids
-from sanwang.store.tables import AuditEntry, Clue, ClueSubject, Unit, User
+from sanwang.store.tables import AuditEntry, Clue, ClueSubject, Unit, User, UserRelative
 
 Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
 
@@ -48,15 +49,22 @@ def visible_unit_ids(session: Session, actor: Actor) -> list[int] | None:
     return subtree_ids(session, commission_of(session, actor.unit_id))
 
 
+def recusal_ids(session: Session, actor: Actor) -> tuple[str, ...]:
+    """The ID numbers the actor must recuse from (回避): their own and their declared relatives'."""
+    own = session.scalar(select(User.id_number).where(User.id == actor.user_id))
+    relatives = session.scalars(select(UserRelative.id_number).where(UserRelative.user_id == actor.user_id))
+    return tuple(sorted({i for i in (own, *relatives) if i}))
+
+
 def restrict_clues(session: Session, actor: Actor, query: Q) -> Q:
     """Apply visibility and recusal to a query over ``Clue``."""
     units = visible_unit_ids(session, actor)
     if units is not None:
         # `+ 0` keeps planners off the unit index: lists are driven by date or deadline order, not by unit.
         query = query.where((Clue.unit_id + 0).in_(units))
-    own_id = session.scalar(select(User.id_number).where(User.id == actor.user_id))
-    if own_id:
-        query = query.where(~exists().where(ClueSubject.clue_id == Clue.id, ClueSubject.id_number == own_id))
+    ids = recusal_ids(session, actor)
+    if ids:
+        query = query.where(~exists().where(ClueSubject.clue_id == Clue.id, ClueSubject.id_number.in_(ids)))
     return query
 
 
@@ -64,7 +72,7 @@ def check_clue(session: Session, actor: Actor, clue: Clue) -> None:
     """Refuse access to one clue outside the actor's view or under recusal.
 
     Decided on the unit paths held in the session's identity map, so a step on a clue costs no extra query
-    beyond the recusal check (and none at all for users without an ID number on file).
+    beyond the recusal check.
     """
     visible = True
     if not actor.has(*SEE_ALL):
@@ -74,10 +82,10 @@ def check_clue(session: Session, actor: Actor, clue: Clue) -> None:
             and unit is not None
             and unit.path.startswith(commission_of(session, actor.unit_id).path)
         )
-    user = session.get(User, actor.user_id)
-    if visible and user is not None and user.id_number:
+    ids = recusal_ids(session, actor) if visible else ()
+    if ids:
         visible = not session.scalar(
-            select(ClueSubject.id).where(ClueSubject.clue_id == clue.id, ClueSubject.id_number == user.id_number)
+            select(ClueSubject.id).where(ClueSubject.clue_id == clue.id, ClueSubject.id_number.in_(ids))
         )
     if not visible:
         raise AccessDenied(

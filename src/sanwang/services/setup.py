@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from sanwang.services import neardup, textindex
+from sanwang.services import clue_entities, neardup, textindex
 from sanwang.services import summary as statsum
 from sanwang.services.deadlines import recompute_provisional
 from sanwang.store.db import Store
@@ -43,6 +43,7 @@ def initialise(store: Store | None = None, *, region: str | None = None, name: s
             summary_built = statsum.ensure_built(s)
             indexed = textindex.ensure_indexed(s)  # clues registered before the full-text index existed
             banded = neardup.ensure_banded(s)  # near-duplicate keys of clues that have none yet
+            waiting = clue_entities.pending_counts(s)["entities"]  # left to the worker: hours on a big ledger
             units = len(s.scalars(select(Unit.id)).all())
             users = len(s.scalars(select(User.id)).all())
         return {
@@ -54,6 +55,7 @@ def initialise(store: Store | None = None, *, region: str | None = None, name: s
             "statistics_summary_built": summary_built,
             "clues_indexed": indexed,
             "clues_keyed_for_duplicates": banded,
+            "clues_waiting_for_entities": waiting,
         }
     finally:
         store.dispose()

@@ -22,7 +22,7 @@ from sanwang.domain.roles import Role
 from sanwang.domain.vocab import channels, disposal_methods
 from sanwang.domain.workflow import Actor
 from sanwang.services.context import today, unit_by_code
-from sanwang.services.policy import audit, restrict_clues, visible_unit_ids
+from sanwang.services.policy import audit, recusal_ids, restrict_clues, visible_unit_ids
 from sanwang.services.summary import CONCLUDED, DISPOSED, RECEIVED, month_of, rebuild
 from sanwang.services.units import subtree_ids
 from sanwang.store.tables import (
@@ -38,7 +38,6 @@ from sanwang.store.tables import (
     Mark,
     Outcome,
     Transfer,
-    User,
 )
 
 
@@ -51,15 +50,15 @@ class Period:
     units: Sequence[int] | None
     # Recusal (回避): clues naming the reader, and the reader's own ID number for cases — never counted or listed.
     recused: tuple[int, ...] = ()
-    own_id: str | None = None
+    own_ids: tuple[str, ...] = ()  # the actor's and their declared relatives' ID numbers (回避)
 
     def not_recused(self, col: Any) -> ColumnElement[bool]:
         return col.not_in(self.recused) if self.recused else literal(True)
 
     def not_own_case(self) -> ColumnElement[bool]:
-        if not self.own_id:
+        if not self.own_ids:
             return literal(True)
-        return or_(DisciplineCase.subject_id_number.is_(None), DisciplineCase.subject_id_number != self.own_id)
+        return or_(DisciplineCase.subject_id_number.is_(None), DisciplineCase.subject_id_number.not_in(self.own_ids))
 
     def between(self, col: Any) -> ColumnElement[bool]:
         return and_(col >= self.since, col <= self.until)
@@ -232,11 +231,13 @@ def _period(session: Session, actor: Actor, since: date | None, until: date | No
             units = [u for u in units if u in set(allowed)]
     else:
         units = allowed
-    own_id = session.scalar(select(User.id_number).where(User.id == actor.user_id))
+    own_ids = recusal_ids(session, actor)
     recused = (
-        tuple(session.scalars(select(ClueSubject.clue_id).where(ClueSubject.id_number == own_id))) if own_id else ()
+        tuple(sorted(set(session.scalars(select(ClueSubject.clue_id).where(ClueSubject.id_number.in_(own_ids))))))
+        if own_ids
+        else ()
     )
-    return Period(since, until, units, recused, own_id)
+    return Period(since, until, units, recused, own_ids)
 
 
 def _rate(num: int, den: int) -> float | None:
@@ -259,7 +260,7 @@ def statistics(
     if baseline is not None:
         if baseline < p.since or baseline > p.until:
             raise ValidationError("基准日期须在统计期间内", "the baseline must lie inside the period", field="baseline")
-        base, _ = _values(session, Period(p.since, baseline, p.units, p.recused, p.own_id))
+        base, _ = _values(session, Period(p.since, baseline, p.units, p.recused, p.own_ids))
     figures = {
         f.name: {
             "zh": f.zh,

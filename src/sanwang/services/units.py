@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+from datetime import date
+from pathlib import Path
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sanwang.domain.errors import ValidationError
+from sanwang.domain.errors import ImportRejected, LineProblem, ValidationError
+from sanwang.domain.idnumber import IdNumber
 from sanwang.domain.regions import region_table
 from sanwang.domain.roles import UNIT_KINDS, Role
 from sanwang.services.context import unit_by_code
-from sanwang.store.tables import Unit, User
+from sanwang.store.tables import Unit, User, UserRelative
 
 
 def add_unit(
@@ -115,3 +121,83 @@ def check_new_username(session: Session, username: str, name: str) -> None:
         )
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise ValidationError(f"登录名「{username}」已存在", f"username {username!r} is taken", field="USERNAME")
+
+
+# Relatives whose matters a user must stay out of (回避: 夫妻关系、直系血亲、三代以内旁系血亲及近姻亲关系).
+RELATIONS = ("配偶", "父母", "子女", "兄弟姐妹", "祖父母", "外祖父母", "孙子女", "外孙子女", "子女配偶", "配偶父母",
+             "配偶兄弟姐妹", "兄弟姐妹配偶", "其他近亲属")  # fmt: skip
+
+
+def _relative_row(
+    session: Session, line: int | None, values: dict[str, str]
+) -> tuple[dict[str, Any], list[LineProblem]]:
+    problems: list[LineProblem] = []
+    n = line or 0
+    user = session.scalar(select(User).where(User.username == values["user"].strip()))
+    if user is None:
+        problems.append(LineProblem(n, "用户名", f"没有用户 {values['user']!r}", f"no user {values['user']!r}"))
+    name = values["name"].strip()
+    if not name:
+        problems.append(LineProblem(n, "亲属姓名", "缺少姓名", "the name is missing"))
+    relation = values["relation"].strip()
+    if relation not in RELATIONS:
+        problems.append(
+            LineProblem(n, "关系", f"关系须为：{'、'.join(RELATIONS)}", f"relation must be one of {RELATIONS}")
+        )
+    idn = ""
+    try:
+        idn = IdNumber.parse(values["id_number"], field="身份证号", line=line).value
+    except ValidationError as e:
+        problems.append(LineProblem(n, "身份证号", e.reason_zh, e.reason_en))
+    row = {"user_id": user.id if user else 0, "name": name, "id_number": idn, "relation": relation}
+    return row, problems
+
+
+def declare_relative(
+    session: Session, *, user: str, name: str, id_number: str, relation: str, on: date | None = None
+) -> dict[str, Any]:
+    """Record a relative a user declared (亲属申报) — for recusal. Declaring the same ID number again adds nothing."""
+    row, problems = _relative_row(session, None, {"user": user, "name": name, "id_number": id_number,
+                                                  "relation": relation})  # fmt: skip
+    if problems:
+        p = problems[0]
+        raise ValidationError(p.zh, p.en, field=p.field)
+    return {"user": user, "added": _add_relatives(session, [row], on or date.today())}
+
+
+def import_relatives(session: Session, path: Path, on: date | None = None) -> dict[str, Any]:
+    """Relatives from a CSV with columns 用户名, 亲属姓名, 身份证号, 关系 (UTF-8 or GB18030): the whole file is checked
+    first and refused with every bad line named; nothing is written then. Known pairs are skipped."""
+    raw = path.read_bytes()
+    try:
+        body = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        body = raw.decode("gb18030")
+    reader = csv.DictReader(body.splitlines())
+    needed = {"用户名": "user", "亲属姓名": "name", "身份证号": "id_number", "关系": "relation"}
+    missing = [h for h in needed if h not in (reader.fieldnames or [])]
+    if missing:
+        raise ImportRejected(str(path), [LineProblem(1, h, "缺少此列", "column missing") for h in missing])
+    rows: list[dict[str, Any]] = []
+    problems: list[LineProblem] = []
+    for n, rec in enumerate(reader, start=2):
+        row, bad = _relative_row(session, n, {v: rec.get(k) or "" for k, v in needed.items()})
+        rows.append(row)
+        problems.extend(bad)
+    if problems:
+        raise ImportRejected(str(path), problems)
+    return {"rows": len(rows), "added": _add_relatives(session, rows, on or date.today())}
+
+
+def _add_relatives(session: Session, rows: list[dict[str, Any]], day: date) -> int:
+    known = {(int(u), str(i)) for u, i in session.execute(select(UserRelative.user_id, UserRelative.id_number))}
+    added = 0
+    for row in rows:
+        key = (row["user_id"], row["id_number"])
+        if key in known:
+            continue
+        known.add(key)
+        session.add(UserRelative(**row, declared_on=day))
+        added += 1
+    session.flush()
+    return added

@@ -456,6 +456,50 @@ class ClueBand(Base):
     band_key: Mapped[int] = mapped_column(BigInteger, index=True)
 
 
+class UserRelative(Base):
+    """A close relative a user has declared (亲属申报: spouse, children, parents, siblings …), for recusal (回避):
+    the user never sees a clue, case or figure about a person with this ID number. Added, never removed —
+    recusal errs on the safe side."""
+
+    __tablename__ = "user_relatives"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    id_number: Mapped[str] = mapped_column(String(18))
+    relation: Mapped[str] = mapped_column(String(20))
+    declared_on: Mapped[date] = mapped_column(Date)
+
+    __table_args__ = (UniqueConstraint("user_id", "id_number", name="uq_user_relatives_user_id"),)
+
+
+class ClueEntityPending(Base):
+    """A clue whose entities are not extracted yet (待抽取): written with the registration, consumed by the
+    background worker (``sanwang worker``) or on demand when the clue is shown."""
+
+    __tablename__ = "clue_entity_pending"
+    clue_id: Mapped[int] = mapped_column(ForeignKey("clues.id"), primary_key=True)
+
+
+class ClueEntity(Base):
+    """An entity found in a clue's text (线索实体: ``sanwang.text.entities``), with offsets into ``clues.summary``.
+
+    Derived data: the text is never touched. ``value`` holds the entity's value as text (region code, ID number,
+    amount in yuan, ISO date) or, for names known to the system, the key of the matching record
+    (``gang_member:12``, ``unit:530602``, ``subject:88``).
+    """
+
+    __tablename__ = "clue_entities"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clue_id: Mapped[int] = mapped_column(ForeignKey("clues.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    text: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    value: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(10))
+    confidence: Mapped[float] = mapped_column(Float)
+
+
 class ClueMilestone(Base):
     """A disposal or a conclusion of a clue (线索处置/办结节点), as it happened. Append-only.
 
