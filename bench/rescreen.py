@@ -55,6 +55,14 @@ def run(n: int, spark: bool = True) -> dict[str, Any]:
         out["runs"][workers] = {"seconds": round(seconds, 2), "per_second": round(n / seconds)}
         log(f"{workers} worker(s): {n / seconds:,.0f} petitions/s")
     same = (OUT / "rescreen_1.csv").read_bytes() == (OUT / "rescreen_2.csv").read_bytes()
+    for mode in ("rules", "model"):
+        dest = OUT / f"rescreen_entities_{mode}.csv"
+        shutil.rmtree(f"{dest}.work", ignore_errors=True)
+        t0 = time.perf_counter()
+        rescreen(src, dest, registry=officials, workers=2, entities=mode)
+        seconds = time.perf_counter() - t0
+        out["runs"][f"entities_{mode}"] = {"seconds": round(seconds, 2), "per_second": round(n / seconds)}
+        log(f"2 workers, --entities {mode}: {n / seconds:,.0f} petitions/s")
     if spark:
         from sanwang.services.rescreen_spark import rescreen_spark
 
@@ -74,7 +82,14 @@ def render(r: dict[str, Any]) -> str:
     m, runs = r["machine"], r["runs"]
     best = runs[2]["per_second"]
     sp = runs.get("spark")
-    spark_row = f"| Spark `local[2]` (with session start) | {sp['seconds']} | {sp['per_second']:,} |\n" if sp else ""
+    ent = "".join(
+        f"| 2, with `--entities {mode}` | {runs[k]['seconds']} | {runs[k]['per_second']:,} |\n"
+        for mode in ("rules", "model")
+        if (k := f"entities_{mode}") in runs
+    )
+    spark_row = ent + (
+        f"| Spark `local[2]` (with session start) | {sp['seconds']} | {sp['per_second']:,} |\n" if sp else ""
+    )
     return f"""## 大起底 re-screening throughput
 
 **What:** `sanwang rescreen` (`services.rescreen.rescreen`) on {r["petitions"]:,} petitions of {r["mean_chars"]}

@@ -81,3 +81,21 @@ def test_registering_the_top_petitions_twice_adds_nothing(store: Store, tmp_path
         again = register_top(s, actor=actor_for(s, "clerk"), ranked=tmp_path / "out.csv", top=3)
     assert (first["registered"], again["registered"], again["already"]) == (3, 0, 3)
     assert all("-DQ-" in n for n in first["numbers"])
+
+
+def test_entities_on_request_with_offsets_into_the_text_as_given(tmp_path: Path) -> None:
+    src = tmp_path / "p.jsonl"
+    body = "反映昭陽區公安局副局長張建國收受好處費3.5萬元，巧家縣村民李四說。"
+    src.write_text(json.dumps({"id": "T1", "text": body}, ensure_ascii=False) + "\n", encoding="utf-8")
+    rescreen(src, tmp_path / "out.csv", registry=OFFICIALS, workers=1, entities="rules")
+    [row] = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert all(body[e["start"] : e["end"]] == e["text"] for e in row["entities"])
+    found = {(e["type"], e["text"]) for e in row["entities"]}
+    assert {("person", "張建國"), ("amount", "3.5萬元"), ("place", "巧家縣"), ("person", "李四")} <= found
+    header, line = (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()
+    assert header.endswith("indicators,entities,text") and "人员：張建國" in line and "金额：3.5萬元" in line
+    # The work folder remembers the mode: a run asking for something else is refused, not mixed.
+    with pytest.raises(ValidationError, match="another input"):
+        rescreen(src, tmp_path / "out.csv", registry=OFFICIALS, workers=1)
+    with pytest.raises(ValidationError, match="rules or model"):
+        rescreen(src, tmp_path / "x.csv", workers=1, entities="all")

@@ -73,3 +73,12 @@ def test_spark_names_the_first_bad_line_and_writes_nothing(tmp_path: Path) -> No
     assert spark_err.value.line == local_err.value.line == 2
     assert str(spark_err.value) == str(local_err.value)
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_spark_extracts_the_same_entities(tmp_path: Path) -> None:
+    src = petitions(tmp_path / "p.jsonl", 14)
+    rescreen_spark(src, tmp_path / "s.csv", registry=OFFICIALS, master="local[2]", entities="rules")
+    rescreen(src, tmp_path / "l.csv", registry=OFFICIALS, workers=2, chunk=4, entities="rules")
+    assert (tmp_path / "s.csv").read_bytes() == (tmp_path / "l.csv").read_bytes()
+    assert (tmp_path / "s.jsonl").read_bytes() == (tmp_path / "l.jsonl").read_bytes()
+    assert b"entities" in (tmp_path / "s.csv").read_bytes().splitlines()[0]

@@ -24,6 +24,11 @@ def rescreen(
     ),
     master: str = typer.Option("local[*]", "--master", help="Spark master（local[2]、spark://host:7077）"),
     partitions: int | None = typer.Option(None, "--partitions", min=1, help="Spark 分区数 / Spark partitions"),
+    entities: str | None = typer.Option(
+        None,
+        "--entities",
+        help="同时抽取实体：rules（规则与名单，快）或 model（另加人名模型，慢） / also extract entities",
+    ),
     register: int = typer.Option(
         0, "--register", min=0, help="将排名前 N 件登记为线索（渠道：大起底） / register top N"
     ),
@@ -51,12 +56,12 @@ def rescreen(
             from sanwang.services.rescreen_spark import rescreen_spark
 
             result = rescreen_spark(
-                file, output, registry=officials, master=master, partitions=partitions,
+                file, output, registry=officials, master=master, partitions=partitions, entities=entities,
                 progress=lambda n: bar.advance(task, n),
             )  # fmt: skip
         else:
             result = run(
-                file, output, registry=officials, workers=workers, chunk=chunk,
+                file, output, registry=officials, workers=workers, chunk=chunk, entities=entities,
                 progress=lambda n: bar.advance(task, n),
             )  # fmt: skip
     if register:

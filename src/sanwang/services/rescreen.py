@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from sanwang.domain.errors import ValidationError
+from sanwang.text.entities import extract
 from sanwang.text.gazetteer import Gazetteer
-from sanwang.text.normalize import normalize
+from sanwang.text.normalize import Normalized, normalize
 from sanwang.text.triage import triage
 
 ID_COLUMNS = ("编号", "id", "信访编号", "件号")
@@ -137,10 +138,15 @@ def _row(n: int, pid: str, body: Any) -> tuple[int, str, str]:
 # ------------------------------------------------------------------------------------------ per document
 
 _registry: tuple[Gazetteer, dict[str, list[int]], list[Official]] | None = None
+# Entity extraction per petition (``--entities``): None (off), "rules" (rules and the registry: fast) or "model"
+# (the name model too: about ten times the cost of the rest of the per-petition work).
+ENTITY_MODES = ("rules", "model")
+_entities: str | None = None
 
 
-def _init_worker(officials: list[Official]) -> None:
-    global _registry
+def _init_worker(officials: list[Official], entities: str | None = None) -> None:
+    global _registry, _entities
+    _entities = entities
     gaz = Gazetteer.build((o.name, "person", str(i)) for i, o in enumerate(officials))
     by_id: dict[str, list[int]] = {}
     for i, o in enumerate(officials):
@@ -150,8 +156,10 @@ def _init_worker(officials: list[Official]) -> None:
 
 
 def screen(line: int, pid: str, body: str) -> dict[str, Any]:
-    """One petition: normalised, scored, matched against the registry. The same function for every engine."""
-    norm = normalize(body).text
+    """One petition: normalised, scored, matched against the registry (and, when asked, its entities extracted).
+    The same function for every engine."""
+    norm_full = normalize(body)
+    norm = norm_full.text
     t = triage(norm)
     matched: list[str] = []
     if _registry is not None:
@@ -164,7 +172,7 @@ def screen(line: int, pid: str, body: str) -> dict[str, Any]:
             seen.update(by_id.get(token, ()))
         matched = [f"{officials[i].name}（{officials[i].unit}{officials[i].position}）" for i in sorted(seen)]
     priority = max(t.gang, t.misconduct)
-    return {
+    out = {
         "id": pid,
         "line": line,
         "priority": round(priority, 4),
@@ -174,6 +182,19 @@ def screen(line: int, pid: str, body: str) -> dict[str, Any]:
         "indicators": sorted({i.label for i in t.indicators if not i.key.startswith("learned.")}),
         "text": body,
     }
+    if _entities:
+        out["entities"] = _entities_of(body, norm_full)
+    return out
+
+
+def _entities_of(body: str, norm: Normalized) -> list[dict[str, Any]]:
+    """Entities of one petition with offsets into the text as given (registry names keyed as in ``officials``)."""
+    gaz = _registry[0] if _registry is not None else None
+    found = []
+    for e in extract(norm.text, gaz, model=_entities == "model"):
+        start, end = norm.span_to_original(e.start, e.end)
+        found.append({"type": e.type, "text": body[start:end], "start": start, "end": end})
+    return found
 
 
 _ID_SHAPED = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
@@ -191,13 +212,13 @@ def _screen_chunk(rows: list[tuple[int, str, str]]) -> list[dict[str, Any]]:
 # -------------------------------------------------------------------------------------------- the run
 
 
-def _fingerprint(path: Path, chunk: int, officials: list[Official]) -> dict[str, Any]:
+def _fingerprint(path: Path, chunk: int, officials: list[Official], entities: str | None) -> dict[str, Any]:
     st = path.stat()
     with path.open("rb") as f:
         head = hashlib.sha256(f.read(1 << 20)).hexdigest()
     reg = hashlib.sha256(json.dumps([o.__dict__ for o in officials], ensure_ascii=False).encode()).hexdigest()
     return {"input": str(path.resolve()), "size": st.st_size, "mtime_ns": st.st_mtime_ns, "head_sha256": head,
-            "chunk": chunk, "registry_sha256": reg}  # fmt: skip
+            "chunk": chunk, "registry_sha256": reg, "entities": entities}  # fmt: skip
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -228,14 +249,22 @@ def rescreen(
     registry: list[Official] | None = None,
     workers: int | None = None,
     chunk: int = CHUNK,
+    entities: str | None = None,
     progress: Any = None,
 ) -> dict[str, Any]:
-    """Screen ``path`` into the ranked list ``out`` (CSV; a ``.jsonl`` twin is written beside it)."""
+    """Screen ``path`` into the ranked list ``out`` (CSV; a ``.jsonl`` twin is written beside it).
+
+    ``entities`` (``rules`` or ``model``) adds each petition's entities: a column of persons, units and places
+    in the CSV, the full list with offsets in the JSON lines."""
     officials = registry or []
     work = out.with_name(out.name + ".work")
     work.mkdir(parents=True, exist_ok=True)
     manifest = work / "manifest.json"
-    finger = _fingerprint(path, chunk, officials)
+    if entities is not None and entities not in ENTITY_MODES:
+        raise ValidationError(
+            "实体抽取方式只能是 rules 或 model", f"entities must be rules or model, not {entities!r}", field="entities"
+        )
+    finger = _fingerprint(path, chunk, officials, entities)
     if manifest.exists():
         if json.loads(manifest.read_text(encoding="utf-8")) != finger:
             raise ValidationError(
@@ -257,11 +286,11 @@ def rescreen(
             progress(len(results))
 
     if workers == 1:
-        _init_worker(officials)
+        _init_worker(officials, entities)
         for k, rows in todo:
             save(k, _screen_chunk(rows))
     else:
-        with get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(officials,)) as pool:
+        with get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(officials, entities)) as pool:
             pending: list[tuple[int, Any]] = []
             for k, rows in todo:
                 pending.append((k, pool.apply_async(_screen_chunk, (rows,))))
@@ -275,7 +304,7 @@ def rescreen(
         with p.open(encoding="utf-8") as f:
             results.extend(json.loads(line) for line in f)
     results.sort(key=rank_key)
-    written = write_ranked(results, out)
+    written = write_ranked(results, out, with_entities=entities is not None)
     ids = {r["id"] for r in results}
     return {
         "input": str(path),
@@ -292,18 +321,33 @@ def rank_key(r: dict[str, Any]) -> tuple[bool, float, int]:
     return (not r["officials"], -r["priority"], r["line"])
 
 
-def write_ranked(ranked: Iterable[dict[str, Any]], out: Path) -> dict[str, int]:
+_ENTITY_LABELS = {"person": "人员", "org": "单位", "place": "地点", "amount": "金额"}
+
+
+def entity_summary(entities: list[dict[str, Any]]) -> str:
+    """The CSV cell of a petition's entities: 人员：张三、李四；单位：某局；地点：巧家县 (each name once)."""
+    parts = []
+    for kind, label in _ENTITY_LABELS.items():
+        names = dict.fromkeys(e["text"] for e in entities if e["type"] == kind)
+        if names:
+            parts.append(f"{label}：" + "、".join(names))
+    return "；".join(parts)
+
+
+def write_ranked(ranked: Iterable[dict[str, Any]], out: Path, *, with_entities: bool = False) -> dict[str, int]:
     """Write results already in rank order to ``out`` (CSV) and its ``.jsonl`` twin, streamed, each file
-    replaced atomically at the end (temporary file, fsync, rename)."""
+    replaced atomically at the end (temporary file, fsync, rename). ``with_entities`` adds the ``entities``
+    column before the text."""
     twin = out.with_suffix(".jsonl")
     tmp_csv, tmp_jl = out.with_name(out.name + ".tmp"), twin.with_name(twin.name + ".tmp")
     count = with_officials = 0
     with tmp_csv.open("w", encoding="utf-8", newline="") as fc, tmp_jl.open("w", encoding="utf-8") as fj:
         w = csv.writer(fc, lineterminator="\n")
-        w.writerow(OUTPUT_COLUMNS)
+        w.writerow(OUTPUT_COLUMNS[:-1] + ("entities",) * with_entities + OUTPUT_COLUMNS[-1:])
         for rank, r in enumerate(ranked, start=1):
+            extra = [entity_summary(r.get("entities", []))] if with_entities else []
             w.writerow([rank, r["id"], r["line"], r["priority"], r["gang"], r["misconduct"], "；".join(r["officials"]),
-                        "、".join(r["indicators"]), r["text"]])  # fmt: skip
+                        "、".join(r["indicators"]), *extra, r["text"]])  # fmt: skip
             fj.write(json.dumps({"rank": rank, **r}, ensure_ascii=False) + "\n")
             count += 1
             with_officials += bool(r["officials"])

@@ -35,18 +35,20 @@ from sanwang.domain.errors import ValidationError
 from sanwang.services import rescreen as local
 
 _ERROR = "__error__"
-_worker_registry: str | None = None  # which registry this Python worker's gazetteer was built from
+_worker_registry: str | None = None  # which registry (and entity mode) this Python worker was set up for
 
 
-def _ensure_registry(officials: list[local.Official], digest: str) -> None:
+def _ensure_registry(officials: list[local.Official], digest: str, entities: str | None) -> None:
     global _worker_registry
-    if _worker_registry != digest:
-        local._init_worker(officials)
-        _worker_registry = digest
+    if _worker_registry != f"{digest}:{entities}":
+        local._init_worker(officials, entities)
+        _worker_registry = f"{digest}:{entities}"
 
 
-def _screen_partition(rows: Iterator[tuple[int, Any, Any]], officials: Any, digest: str) -> Iterator[dict[str, Any]]:
-    _ensure_registry(officials.value, digest)
+def _screen_partition(
+    rows: Iterator[tuple[int, Any, Any]], officials: Any, digest: str, entities: str | None = None
+) -> Iterator[dict[str, Any]]:
+    _ensure_registry(officials.value, digest, entities)
     for line, pid, body in rows:
         if isinstance(body, dict):  # a line that is not JSON, marked by the reader
             yield {_ERROR: True, "line": line, "zh": "不是 JSON", "en": f"not JSON: {body[_ERROR]}", "field": None}
@@ -102,6 +104,7 @@ def rescreen_spark(
     registry: list[local.Official] | None = None,
     master: str = "local[*]",
     partitions: int | None = None,
+    entities: str | None = None,
     progress: Any = None,
 ) -> dict[str, Any]:
     """Screen ``path`` into the ranked list ``out`` on Spark (``master``: ``local[2]``, ``spark://host:7077`` …)."""
@@ -114,6 +117,10 @@ def rescreen_spark(
             "PySpark is not installed: pip install 'sanwang[spark]' (and a Java 17 runtime)",
             field="engine",
         ) from None
+    if entities is not None and entities not in local.ENTITY_MODES:
+        raise ValidationError(
+            "实体抽取方式只能是 rules 或 model", f"entities must be rules or model, not {entities!r}", field="entities"
+        )
     officials = registry or []
     digest = hashlib.sha256(json.dumps([o.__dict__ for o in officials], ensure_ascii=False).encode()).hexdigest()
     # Workers run this Python (the one sanwang is installed in) unless PYSPARK_PYTHON says otherwise.
@@ -140,7 +147,7 @@ def rescreen_spark(
         done = sc.accumulator(0)
 
         def screened(part: Iterator[tuple[int, Any, Any]]) -> Iterator[dict[str, Any]]:
-            for r in _screen_partition(part, shared, digest):
+            for r in _screen_partition(part, shared, digest, entities):
                 done.add(1)
                 yield r
 
@@ -159,7 +166,7 @@ def rescreen_spark(
             e = errors[0]
             raise ValidationError(e["zh"], e["en"], field=e["field"], line=e["line"])
         ranked = results.sortBy(local.rank_key)
-        written = local.write_ranked(ranked.toLocalIterator(), out)
+        written = local.write_ranked(ranked.toLocalIterator(), out, with_entities=entities is not None)
         distinct = results.map(lambda r: r["id"]).distinct().count()
         results.unpersist()
     finally:
