@@ -110,7 +110,8 @@ Outputs of all runs identical: {r["identical_outputs"]}. Peak RSS of the parent:
 
 **Verdict:** target ≥ {TARGET:,.0f} petitions/s on this 2-core machine — **{"met" if best >= TARGET else "missed"}**
 ({best:,}/s with 2 processes). The Spark engine is there for inputs larger than one machine, not for speed on
-one; the name model is not part of the per-petition work (docs/rescreen.md).
+one. Entity extraction is opt-in (`--entities`) because it costs more than everything else together: the
+rules about twice the rest, the name model about ten times (docs/rescreen.md).
 """
 
 
