@@ -184,7 +184,7 @@ def write_ledger_csv(path: Path, count: int, seed: int, regions: list[str]) -> P
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
-        w.writerow(HEADERS)
+        w.writerow(HEADERS[:12])  # the twelve; the optional flag columns are left out
         for i in range(1, count + 1):
             w.writerow(gen.row(i))
     return path

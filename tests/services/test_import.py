@@ -129,7 +129,10 @@ def test_xlsx_jsonl_and_gb18030_import_the_same(sqlite_store: Store, tmp_path: P
     assert _import(sqlite_store, tmp_path / "l.xlsx")["imported"] == 3
     jsonl = tmp_path / "l.jsonl"
     jsonl.write_text(
-        "\n".join(json.dumps(dict(zip(HEADERS, [f"J{r[0]}", *r[1:]], strict=True)), ensure_ascii=False) for r in GOOD),
+        "\n".join(
+            json.dumps(dict(zip(HEADERS[: len(r)], [f"J{r[0]}", *r[1:]], strict=True)), ensure_ascii=False)
+            for r in GOOD
+        ),
         encoding="utf-8",
     )
     assert _import(sqlite_store, jsonl)["imported"] == 3

@@ -68,6 +68,8 @@ def register(
     reporter_phone: str | None = typer.Option(None, "--reporter-phone", help="反映人电话 / reporter phone"),
     external_ref: str | None = typer.Option(None, "--external-ref", help="外部编号 / sender's reference"),
     unit: str | None = typer.Option(None, "--unit", help="登记单位代码 / registering unit"),
+    gang_related: bool = typer.Option(False, "--gang-related", help="涉黑涉恶 / gang-related"),
+    umbrella: bool = typer.Option(False, "--umbrella-suspected", help="涉嫌保护伞 / protective umbrella suspected"),
     as_user: str | None = AS_USER,
     as_json: bool = JSON,
 ) -> None:
@@ -92,9 +94,35 @@ def register(
                 "被反映人职务": "、".join((x.split(",") + ["", "", ""])[2] for x in subject),
                 "被反映人身份证号": "",
                 "问题摘要": summary,
+                "涉黑涉恶": "是" if gang_related else "否",
+                "涉嫌保护伞": "是" if umbrella else "否",
             },
         )
     emit({"number": number}, as_json, lambda d: out.print(f"已登记 / registered: {d['number']}"))
+
+
+@app.command("flag")
+def flag(
+    number: str = typer.Argument(..., help="线索编号 / clue number"),
+    gang_related: bool | None = typer.Option(
+        None, "--gang-related/--not-gang-related", help="涉黑涉恶与否 / gang-related or not"
+    ),
+    umbrella: bool | None = typer.Option(
+        None, "--umbrella-suspected/--no-umbrella-suspected", help="涉嫌保护伞与否 / umbrella suspected or not"
+    ),
+    reason: str = typer.Option(..., "--reason", help="理由（记入操作记录） / why (recorded)"),
+    on: str | None = typer.Option(None, "--on", help="业务日期 / date of the change"),
+    as_user: str | None = AS_USER,
+    as_json: bool = JSON,
+) -> None:
+    """更正线索标记：涉黑涉恶、涉嫌保护伞（留痕，统计随之更正） / set or clear a clue's flags."""
+    from sanwang.services.clues import set_flags
+
+    with unit_of_work(as_user) as (s, actor):
+        data = set_flags(s, actor=actor, number=number, gang_related=gang_related, umbrella_suspected=umbrella,
+                         reason=reason, on=day(on))  # fmt: skip
+    emit(data, as_json, lambda d: out.print(f"{d['number']}：涉黑涉恶 {'是' if d['gang_related'] else '否'}，"
+                                            f"涉嫌保护伞 {'是' if d['umbrella_suspected'] else '否'}"))  # fmt: skip
 
 
 @app.command("list")

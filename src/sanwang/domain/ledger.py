@@ -16,4 +16,7 @@ LEDGER_HEADERS: tuple[str, ...] = (
     "被反映人职务",
     "被反映人身份证号",
     "问题摘要",
+    # Optional: the registering clerk's flags (是/否; empty means 否). They feed 其中涉黑涉恶 in the statistics.
+    "涉黑涉恶",
+    "涉嫌保护伞",
 )

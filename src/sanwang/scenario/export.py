@@ -15,6 +15,17 @@ from sanwang.scenario.model import ClueSpec, Scenario
 IMPORT_HEADERS = LEDGER_HEADERS
 
 
+_GANG_WORDS = ("涉黑", "涉恶", "黑恶", "黑社会", "涉惡", "黑惡", "黑社會")
+_UMBRELLA_WORDS = ("保护伞", "保護傘", "充当", "充當", "通风报信", "通風報信", "包庇")
+
+
+def clerk_flags(clue: ClueSpec) -> tuple[bool, bool]:
+    """The flags a registering clerk would set (涉黑涉恶, 涉嫌保护伞): a gang case named, or the words of the text.
+    Never the planted ground truth, which no clerk knows."""
+    gang = clue.gang_case is not None or any(w in clue.summary for w in _GANG_WORDS)
+    return gang, any(w in clue.summary for w in _UMBRELLA_WORDS)
+
+
 def import_row(clue: ClueSpec) -> list[str]:
     """One CSV row: several subjects are joined with 、 in the same order in every subject column."""
     subjects = clue.subjects
@@ -31,6 +42,7 @@ def import_row(clue: ClueSpec) -> list[str]:
         "、".join(s.position for s in subjects),
         "、".join(s.id_number or "" for s in subjects),
         clue.summary,
+        *("是" if f else "否" for f in clerk_flags(clue)),
     ]
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
-from sanwang.domain.errors import NotFound, TransitionRefused, ValidationError
+from sanwang.domain.errors import AccessDenied, NotFound, TransitionRefused, ValidationError
 from sanwang.domain.roles import Role
 from sanwang.domain.values import ClueNumber
 from sanwang.domain.vocab import channels, disposal_methods
@@ -247,6 +247,43 @@ def snapshot(clue: Clue) -> ClueSnapshot:
         handler_id=clue.handler_id,
         flags=flags,
     )
+
+
+def set_flags(
+    session: Session,
+    *,
+    actor: Actor,
+    number: str,
+    gang_related: bool | None = None,
+    umbrella_suspected: bool | None = None,
+    reason: str,
+    on: date | None = None,
+) -> dict[str, Any]:
+    """Correct a clue's flags (涉黑涉恶, 涉嫌保护伞) with a reason in its history; the statistics follow."""
+    if not (reason or "").strip():
+        raise ValidationError("更正标记须说明理由", "state why the flags change", field="reason")
+    if gang_related is None and umbrella_suspected is None:
+        raise ValidationError("未指定要更正的标记", "name a flag to set or clear", field="flags")
+    if not actor.has(Role.INTAKE_CLERK, Role.CASE_MANAGER, Role.LEADER):
+        raise AccessDenied(
+            "只有受理、案管人员或领导可以更正线索标记", "only intake, case management or leaders set flags"
+        )
+    clue = get_clue(session, number, lock=True)
+    check_clue(session, actor, clue)
+    day = business_day(on, not_before=clue.received)
+    before = {"gang_related": clue.gang_related, "umbrella_suspected": clue.umbrella_suspected}
+    after = {
+        "gang_related": before["gang_related"] if gang_related is None else gang_related,
+        "umbrella_suspected": before["umbrella_suspected"] if umbrella_suspected is None else umbrella_suspected,
+    }
+    changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    if changed:
+        statsum.move_gang_flag(session, clue, before["gang_related"], after["gang_related"])
+        clue.gang_related, clue.umbrella_suspected = after["gang_related"], after["umbrella_suspected"]
+        clue.version += 1
+        record(session, "clue", clue.id, "flag", actor=actor, day=day, from_state=clue.state, to_state=clue.state,
+               reason=reason, data=changed)  # fmt: skip
+    return {"number": clue.number, **after, "changed": sorted(changed)}
 
 
 def act(

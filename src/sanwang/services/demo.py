@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from sanwang.domain.errors import SanwangError
 from sanwang.domain.vocab import channels
 from sanwang.domain.workflow import Actor
+from sanwang.scenario.export import clerk_flags
 from sanwang.scenario.model import ClueSpec, FateStep, Scenario
 from sanwang.services.clues import ClueDraft, SubjectDraft, act, get_clue, register_clues
 from sanwang.services.context import actor_for, unit_by_code
@@ -156,8 +157,8 @@ def _draft(c: ClueSpec, gang_ids: dict[str, int]) -> ClueDraft:
         reporter_id_number=c.reporter_id_number,
         reporter_phone=c.reporter_phone,
         external_ref=c.external_ref,
-        gang_related=c.gang_case is not None or any(w in text for w in ("涉黑", "涉恶", "黑恶", "黑社会")),
-        umbrella_suspected=any(w in text for w in ("保护伞", "充当", "通风报信", "包庇")),
+        gang_related=clerk_flags(c)[0],
+        umbrella_suspected=clerk_flags(c)[1],
         gang_case_id=gang_ids.get(c.gang_case) if c.gang_case else None,
     )
 

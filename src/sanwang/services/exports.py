@@ -72,6 +72,8 @@ def export_ledger(
                 "、".join(s.position or "" for s in subs),
                 "、".join(s.id_number or "" for s in subs),
                 c.summary,
+                "是" if c.gang_related else "否",
+                "是" if c.umbrella_suspected else "否",
                 c.number,
                 unit_code,
                 ClueState(c.state).zh,

@@ -42,6 +42,8 @@ HEADER_EN = {
     "被反映人职务": "subject position",
     "被反映人身份证号": "subject ID number",
     "问题摘要": "summary",
+    "涉黑涉恶": "gang-related",
+    "涉嫌保护伞": "umbrella suspected",
 }
 SPLIT = re.compile(r"[、;；]")
 
@@ -94,6 +96,14 @@ def parse_row(line: int, row: dict[str, str], problems: _Problems, as_of: date) 
             real_name = parse_yes_no(row["实名"], field="实名", line=line)
         except ValidationError as e:
             problems.from_error(line, "实名", e)
+    flags = {}
+    for header in ("涉黑涉恶", "涉嫌保护伞"):
+        flags[header] = False
+        if (row.get(header) or "").strip():
+            try:
+                flags[header] = parse_yes_no(row[header], field=header, line=line)
+            except ValidationError as e:
+                problems.from_error(line, header, e)
     rep_id = _checked_id(row.get("反映人身份证号", ""), "反映人身份证号", line, problems)
     rep_phone = None
     if row.get("反映人电话", "").strip():
@@ -133,6 +143,8 @@ def parse_row(line: int, row: dict[str, str], problems: _Problems, as_of: date) 
         reporter_id_number=rep_id,
         reporter_phone=rep_phone,
         external_ref=row["外部编号"].strip(),
+        gang_related=flags["涉黑涉恶"],
+        umbrella_suspected=flags["涉嫌保护伞"],
     )
 
 

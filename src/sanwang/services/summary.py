@@ -82,6 +82,23 @@ def add_milestone(session: Session, clue: Clue, kind: str, day: date) -> None:
     _bump(session, deltas)
 
 
+def move_gang_flag(session: Session, clue: Clue, old: bool, new: bool) -> None:
+    """Move a clue's registration between the gang / not-gang buckets when its flag is corrected."""
+    if old == new:
+        return
+    first = session.scalar(
+        select(ClueMilestone.day).where(
+            ClueMilestone.clue_id == clue.id, ClueMilestone.kind == CONCLUDED, ClueMilestone.seq == 1
+        )
+    )
+    base = (RECEIVED, month_of(clue.received), clue.unit_id, clue.channel)
+    concluded = month_of(first) if first else ""
+    deltas: Counter[tuple[str, str, int, str, bool, str, str]] = Counter()
+    deltas[(*base, old, concluded, "")] -= 1
+    deltas[(*base, new, concluded, "")] += 1
+    _bump(session, deltas)
+
+
 def _month_expr(session: Session, col: Any) -> Any:
     if session.get_bind().dialect.name == "postgresql":
         return func.to_char(col, "YYYY-MM")
