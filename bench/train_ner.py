@@ -5,8 +5,8 @@
 Training files are character-per-line BIO corpora (``char<TAB or space>tag``, blank line between sentences) with
 PER, ORG and LOC labels. The shipped model was trained on the People's Daily 1998 NER corpus, dev and test
 splits (``example.dev``, ``example.test`` of github.com/zjy-ucas/ChineseNER: 6,954 sentences, 2,748 persons),
-and the Weibo NER corpus's train split (``weiboNER_2nd_conll.train`` of github.com/hltcoe/golden-horse, via
-OYE93/Chinese-NLP-Corpus: 1,350 posts, 574 named persons; nominal mentions dropped, GPE counted as places) —
+and the Weibo NER corpus (``weiboNER_2nd_conll.train``, ``.dev`` and ``.test`` of github.com/hltcoe/golden-horse,
+via OYE93/Chinese-NLP-Corpus: 1,890 posts; nominal mentions dropped, GPE counted as places) —
 the train split and MSRA's train split were not retrievable here. They are not part of this project; bring them
 yourself. Any training sentence that shares a 20-character run with the MSRA test split the evaluation uses
 (../shared/data/ner_msra) is dropped first, so the reported figures are on text the model never saw.
