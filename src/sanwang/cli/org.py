@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
+from sqlalchemy.orm import Session
 
 from sanwang.cli.common import AS_USER, JSON, emit, open_store, out, table, username
 from sanwang.services.units import add_unit, add_user, check_admin, check_new_username, list_units, list_users
 
 unit_app = typer.Typer(no_args_is_help=True)
+
+
+@contextmanager
+def _as_admin(as_user: str | None) -> Iterator[Session]:
+    """One transaction on behalf of an administrator (refused otherwise); the store is closed afterwards."""
+    store = open_store()
+    try:
+        with store.session() as s:
+            check_admin(s, username(as_user))
+            yield s
+    finally:
+        store.dispose()
+
+
 user_app = typer.Typer(no_args_is_help=True)
 
 
@@ -24,9 +41,7 @@ def unit_add(
     as_json: bool = JSON,
 ) -> None:
     """新增单位 / add a unit."""
-    store = open_store()
-    with store.session() as s:
-        check_admin(s, username(as_user))
+    with _as_admin(as_user) as s:
         u = add_unit(s, code=code, name=name, kind=kind, region_code=region, parent_code=parent)
         data = {"code": u.code, "name": u.name, "kind": u.kind, "region_code": u.region_code}
     emit(data, as_json, lambda d: table("单位 / unit", [(k, k) for k in d], [d]))
@@ -53,9 +68,7 @@ def user_add(
     """新增用户（首个用户无需管理员） / add a user (the first one needs no administrator)."""
     from sanwang.domain.idnumber import IdNumber
 
-    store = open_store()
-    with store.session() as s:
-        check_admin(s, username(as_user))
+    with _as_admin(as_user) as s:
         check_new_username(s, new_username, name)
         idn = IdNumber.parse(id_number, field="--id-number").value if id_number else None
         u = add_user(s, username=new_username, name=name, unit_code=unit, roles=roles.split(","), id_number=idn)
@@ -84,13 +97,8 @@ def user_relative(
     """登记用户申报的亲属（回避：不得查看涉及其亲属的线索、案件） / record a user's declared relative, for recusal."""
     from sanwang.services.units import declare_relative
 
-    store = open_store()
-    try:
-        with store.session() as s:
-            check_admin(s, username(as_user))
-            data = declare_relative(s, user=user, name=name, id_number=id_number, relation=relation)
-    finally:
-        store.dispose()
+    with _as_admin(as_user) as s:
+        data = declare_relative(s, user=user, name=name, id_number=id_number, relation=relation)
     emit(data, as_json, lambda d: out.print(f"已登记亲属 {d['added']} 人 / relatives added: {d['added']}"))
 
 
@@ -103,13 +111,8 @@ def user_relatives_import(
     """批量导入亲属申报（整批校验，有错全拒） / import declared relatives: all or nothing."""
     from sanwang.services.units import import_relatives
 
-    store = open_store()
-    try:
-        with store.session() as s:
-            check_admin(s, username(as_user))
-            data = import_relatives(s, file)
-    finally:
-        store.dispose()
+    with _as_admin(as_user) as s:
+        data = import_relatives(s, file)
     emit(
         data,
         as_json,

@@ -314,9 +314,13 @@ def _reopen(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transitio
     )
 
 
+# Who decides that two clues are (or are not) the same matter: marking a duplicate, dismissing a suggestion.
+DUPLICATE_ROLES = (Role.INTAKE_CLERK, Role.CASE_MANAGER, Role.LEADER)
+
+
 def _mark_duplicate(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transition:
     _need_state(snap.state, OPEN_STATES, "标记重复件", "mark as duplicate")
-    _need_role(actor, (Role.INTAKE_CLERK, Role.CASE_MANAGER, Role.LEADER), "标记重复件", "marking duplicates")
+    _need_role(actor, DUPLICATE_ROLES, "标记重复件", "marking duplicates")
     if not args.get("of_id"):
         raise _refuse("须指明与哪条线索重复", "name the clue this one duplicates")
     flags = {**snap.flags, "outcome": "merged"}

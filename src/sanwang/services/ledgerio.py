@@ -33,7 +33,8 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
-def _decode(raw: bytes, source: str) -> str:
+def decode_text(raw: bytes, source: str) -> str:
+    """A file's text, UTF-8 (with or without BOM) or GB18030; refused by name when it is neither."""
     # Offices save CSV from Excel in GB18030 as often as in UTF-8; try both before refusing.
     for enc in ("utf-8-sig", "gb18030"):
         try:
@@ -58,7 +59,7 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[Row]]:
 
 
 def _read_csv(path: Path) -> tuple[list[str], Iterator[Row]]:
-    text = _decode(path.read_bytes(), path.name)
+    text = decode_text(path.read_bytes(), path.name)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         headers = [h.strip() for h in next(reader)]
@@ -108,7 +109,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], Iterator[Row]]:
 
 
 def _read_jsonl(path: Path) -> tuple[list[str], Iterator[Row]]:
-    lines = _decode(path.read_bytes(), path.name).splitlines()
+    lines = decode_text(path.read_bytes(), path.name).splitlines()
     parsed: list[Row] = []
     headers: list[str] = []
     for n, raw in enumerate(lines, start=1):

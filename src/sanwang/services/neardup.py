@@ -16,8 +16,7 @@ from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
 from sanwang.domain.errors import AccessDenied, TransitionRefused, ValidationError
-from sanwang.domain.roles import Role
-from sanwang.domain.workflow import Actor
+from sanwang.domain.workflow import DUPLICATE_ROLES, Actor
 from sanwang.services.clues import get_clue
 from sanwang.services.context import business_day, record
 from sanwang.services.policy import audit, check_clue, restrict_clues
@@ -62,7 +61,7 @@ def dismiss(
     to each other. Added, never removed — a later ``clue duplicate`` still links them if a person decides so."""
     if not (reason or "").strip():
         raise ValidationError("排除疑似重复须说明理由", "state why the two clues are not duplicates", field="reason")
-    if not actor.has(Role.INTAKE_CLERK, Role.CASE_MANAGER, Role.LEADER):  # as for marking duplicates
+    if not actor.has(*DUPLICATE_ROLES):
         raise AccessDenied(
             "只有受理、案管人员或领导可以排除疑似重复件", "only intake, case management or leaders dismiss"
         )

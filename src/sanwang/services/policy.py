@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import exists, insert, select
+from sqlalchemy import exists, insert, select, union
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
@@ -51,9 +51,14 @@ def visible_unit_ids(session: Session, actor: Actor) -> list[int] | None:
 
 def recusal_ids(session: Session, actor: Actor) -> tuple[str, ...]:
     """The ID numbers the actor must recuse from (回避): their own and their declared relatives'."""
-    own = session.scalar(select(User.id_number).where(User.id == actor.user_id))
-    relatives = session.scalars(select(UserRelative.id_number).where(UserRelative.user_id == actor.user_id))
-    return tuple(sorted({i for i in (own, *relatives) if i}))
+    # One query for both: this runs on every clue step and list.
+    ids = session.scalars(
+        union(
+            select(User.id_number).where(User.id == actor.user_id),
+            select(UserRelative.id_number).where(UserRelative.user_id == actor.user_id),
+        )
+    )
+    return tuple(sorted({i for i in ids if i}))
 
 
 def restrict_clues(session: Session, actor: Actor, query: Q) -> Q:

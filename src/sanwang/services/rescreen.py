@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from sanwang.domain.errors import ValidationError
+from sanwang.services.ledgerio import decode_text
 from sanwang.text.entities import extract
 from sanwang.text.gazetteer import Gazetteer
 from sanwang.text.normalize import Normalized, normalize
@@ -50,13 +51,8 @@ class Official:
 
 def read_registry(path: Path) -> list[Official]:
     """Officials from a CSV with columns 姓名, 身份证号 (optional), 单位, 职务 (or name, id_number, unit, position)."""
-    text = path.read_bytes()
-    try:
-        body = text.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        body = text.decode("gb18030")
     out = []
-    for n, row in enumerate(csv.DictReader(body.splitlines()), start=2):
+    for n, row in enumerate(csv.DictReader(decode_text(path.read_bytes(), path.name).splitlines()), start=2):
         name = (row.get("姓名") or row.get("name") or "").strip()
         if not name:
             raise ValidationError(
@@ -108,20 +104,24 @@ def read_petitions(path: Path) -> Iterator[tuple[int, str, str]]:
             yield _row(n, "" if r[ic] is None else str(r[ic]), r[tc])
         book.close()
         return
-    encoding = "utf-8-sig"
-    with path.open("rb") as fb:
-        try:
-            fb.read(1 << 20).decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            if e.start < (1 << 20) - 4:  # not just a character cut at the end of the sample
-                encoding = "gb18030"
-    with path.open(encoding=encoding, newline="") as f:
+    with path.open(encoding=sniff_encoding(path), newline="") as f:
         reader = csv.reader(f)
         headers = next(reader, [])
         ic, tc = (headers.index(_column(headers, c, z, e)) for c, z, e in _COLS)
         for n, r in enumerate(reader, start=2):
             if r:
                 yield _row(n, r[ic] if ic < len(r) else "", r[tc] if tc < len(r) else None)
+
+
+def sniff_encoding(path: Path) -> str:
+    """``utf-8-sig`` or ``gb18030``, judged on the first megabyte (the file may be far too big to read whole)."""
+    with path.open("rb") as fb:
+        try:
+            fb.read(1 << 20).decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            if e.start < (1 << 20) - 4:  # not just a character cut at the end of the sample
+                return "gb18030"
+    return "utf-8-sig"
 
 
 _COLS = ((ID_COLUMNS, "编号", "id"), (TEXT_COLUMNS, "内容", "text"))

@@ -75,13 +75,7 @@ def _jsonl_rows(sc: Any, path: Path) -> Any:
 
 
 def _csv_rows(spark: Any, path: Path) -> Any:
-    encoding = "UTF-8"
-    with path.open("rb") as fb:
-        try:
-            fb.read(1 << 20).decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            if e.start < (1 << 20) - 4:
-                encoding = "GB18030"
+    encoding = "GB18030" if local.sniff_encoding(path) == "gb18030" else "UTF-8"  # Spark's charset names
     frame = (
         spark.read.option("header", True)
         .option("multiLine", True)

@@ -15,6 +15,7 @@ from sanwang.domain.idnumber import IdNumber
 from sanwang.domain.regions import region_table
 from sanwang.domain.roles import UNIT_KINDS, Role
 from sanwang.services.context import unit_by_code
+from sanwang.services.ledgerio import decode_text
 from sanwang.store.tables import Unit, User, UserRelative
 
 
@@ -168,12 +169,7 @@ def declare_relative(
 def import_relatives(session: Session, path: Path, on: date | None = None) -> dict[str, Any]:
     """Relatives from a CSV with columns 用户名, 亲属姓名, 身份证号, 关系 (UTF-8 or GB18030): the whole file is checked
     first and refused with every bad line named; nothing is written then. Known pairs are skipped."""
-    raw = path.read_bytes()
-    try:
-        body = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        body = raw.decode("gb18030")
-    reader = csv.DictReader(body.splitlines())
+    reader = csv.DictReader(decode_text(path.read_bytes(), path.name).splitlines())
     needed = {"用户名": "user", "亲属姓名": "name", "身份证号": "id_number", "关系": "relation"}
     missing = [h for h in needed if h not in (reader.fieldnames or [])]
     if missing:
