@@ -35,7 +35,8 @@ pytest:
 	$(BIN)/pytest -q
 
 ## make bench — the benchmarks of docs/benchmarks.md (long; never part of make test)
-bench: install-test
+bench: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench.run_all
 
 clean:

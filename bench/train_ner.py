@@ -109,20 +109,25 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def report_dev(model: Path, dev: list[tuple[str, list[str]]]) -> None:
-    """Exact-span F1 by type on the held-out training sentences, with the run-time decoding."""
+    """Exact-span F1 by type on the held-out training sentences, with the run-time decoding: the model alone and
+    the default (rules + model, what users get), so a change to how they are combined is judged here too."""
     from sanwang.text import ner
+    from sanwang.text.entities import extract
 
     ner.use_model(model)
     label = {"person": "PER", "org": "ORG", "place": "LOC"}
-    for kind in ("PER", "ORG", "LOC"):
-        tp = predicted = expected = 0
-        for sentence, labels in dev:
-            gold = {s for s in ner.spans(labels) if s[0] == kind}
-            got = {(label[e.type], e.start, e.end) for e in ner.model_entities(sentence) if label[e.type] == kind}
-            tp, predicted, expected = tp + len(gold & got), predicted + len(got), expected + len(gold)
-        p, r = tp / max(predicted, 1), tp / max(expected, 1)
-        f1 = 2 * p * r / max(p + r, 1e-9)
-        print(f"dev {kind}: P {p:.3f} R {r:.3f} F1 {f1:.3f} ({expected} in {len(dev)} sentences)")
+    readers = {"model": ner.model_entities, "default": extract}
+    for name, read in readers.items():
+        found = [[(label[e.type], e.start, e.end) for e in read(sentence) if e.type in label] for sentence, _ in dev]
+        for kind in ("PER", "ORG", "LOC"):
+            tp = predicted = expected = 0
+            for (_, labels), spans in zip(dev, found, strict=True):
+                gold = {s for s in ner.spans(labels) if s[0] == kind}
+                got = {s for s in spans if s[0] == kind}
+                tp, predicted, expected = tp + len(gold & got), predicted + len(got), expected + len(gold)
+            p, r = tp / max(predicted, 1), tp / max(expected, 1)
+            f1 = 2 * p * r / max(p + r, 1e-9)
+            print(f"dev {name} {kind}: P {p:.3f} R {r:.3f} F1 {f1:.3f} ({expected} in {len(dev)} sentences)")
 
 
 if __name__ == "__main__":

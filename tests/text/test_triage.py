@@ -40,10 +40,53 @@ def test_indicators_point_at_the_words_that_raised_the_score() -> None:
 def test_scores_move_the_right_way() -> None:
     neutral, gang, mis = tri.triage(NEUTRAL), tri.triage(GANG), tri.triage(MISCONDUCT)
     assert gang.gang > 0.9 > neutral.gang
-    assert mis.misconduct > 0.9 > neutral.misconduct
+    assert mis.misconduct > 0.5 > 0.05 > neutral.misconduct
     assert gang.gang > mis.gang and mis.misconduct > gang.misconduct
     both = tri.triage(GANG + MISCONDUCT)
-    assert both.gang >= gang.gang - 0.01 and both.misconduct >= mis.misconduct - 0.01
+    assert both.gang >= gang.gang - 0.01
+    # The learned misconduct part is scaled by the text's length (tf-idf): unrelated words dilute it, the rules not.
+    assert both.misconduct > 0.5 and both.misconduct > 10 * gang.misconduct
+
+
+COURT_FACT = (
+    "经审理查明，被告人王某某在担任某县国土资源局副局长期间，违反规定，滥用职权，为不符合条件的企业办理土地使用"
+    "手续，致使国家利益遭受重大损失。"
+)
+
+
+def test_the_learned_misconduct_part_reads_court_language() -> None:
+    # No campaign words here (保护伞, 通风报信): what raises the score is learned from judgments.
+    r = tri.triage(COURT_FACT)
+    assert r.misconduct > 10 * tri.triage(NEUTRAL).misconduct
+    assert r.misconduct >= tri.review_threshold("misconduct")
+    cues = [i for i in r.indicators if i.key == "learned.misconduct"]
+    assert cues and all(COURT_FACT[i.start : i.end] == i.text for i in cues)
+
+
+def _reference_logit(simple: str) -> dict[str, float]:
+    """The learned part summed the slow way, from the shipped model file and ``bigrams_of``."""
+    import math
+    from importlib import resources
+
+    model = json.loads(resources.files("sanwang.text").joinpath("data", "triage_model.json").read_text("utf-8"))
+    grams = tri.bigrams_of(simple)
+    out = {}
+    for score in tri.SCORES:
+        weights, idf = model[score]["bigrams"], model[score].get("idf")
+        if idf:
+            present = [g for g in grams if g in idf]
+            norm = math.sqrt(sum(idf[g] ** 2 for g in present)) or 1.0
+            out[score] = sum(weights.get(g, 0.0) * idf[g] for g in present) / norm
+        else:
+            out[score] = sum(weights.get(g, 0.0) for g in grams)
+    return out
+
+
+@pytest.mark.parametrize("text", [GANG, MISCONDUCT, NEUTRAL, COURT_FACT, "", "a", "张", "一鿿一丁x乙", "㐀𠀀好"])
+def test_array_lookup_equals_the_plain_sum(text: str) -> None:
+    got = tri.learned(text)
+    for score, value in _reference_logit(text).items():
+        assert got[score][0] == pytest.approx(value, abs=1e-9)
 
 
 def test_traditional_script_scores_the_same() -> None:

@@ -395,6 +395,26 @@ LEFT_CUT_WORDS: frozenset[str] = frozenset(
         "支持",
         "参观",
         "考察",
+        "按照",
+        "委托",
+        "创办",
+        "报讯",
+        # quantities and determiners: 24家公司, 一大批生产厂, 不少厂商, 全公司 are not names
+        "这家",
+        "那家",
+        "一家",
+        "每家",
+        "各家",
+        "几家",
+        "多家",
+        "数家",
+        "两家",
+        "一大批",
+        "一批",
+        "不少",
+        "许多",
+        "我们",
+        "全",
     }
 )
 LEFT_CUT_WORDS = LEFT_CUT_WORDS | frozenset(FUNCTION_CHARS)

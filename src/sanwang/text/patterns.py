@@ -440,7 +440,8 @@ def find_places(text: str) -> list[Entity]:
 
     A name shared by several units (鼓楼区 ×4) is resolved by the place right before it when that is one of its
     ancestors (福州市鼓楼区); otherwise it is kept with value None. Short names (without suffix) are taken only
-    when unique, not an everyday word, and standing apart from the characters around them.
+    when unique, not an everyday word, and starting after a break (punctuation, a function character) or right
+    after another place.
     """
     automaton, ancestry = _region_automaton()
     found: list[Entity] = []
@@ -448,7 +449,10 @@ def find_places(text: str) -> list[Entity]:
     for last, (name, form) in automaton.iter_long(text):
         end = last + 1
         start = end - len(name)
-        if form.short and not (_break_before(text, start) or _break_after(text, end)):
+        # A short name (方城, 台前) starts after a break or right after another place (在巧家, 昭通巧家): glued to the
+        # character before it, it is mostly the tail of an everyday word (北方城市, 柜台前, 推动农村).
+        joined = previous is not None and previous.end == start
+        if form.short and not (_break_before(text, start) or joined):
             continue
         if len(name) == 2 and end < len(text) and text[end] in _TITLE_TAIL:
             continue
@@ -549,6 +553,8 @@ def find_orgs(text: str, places: Iterable[Entity] = (), positions: Iterable[Enti
         start = _left_edge(text, suffix_start, floor, protected, cuts)
         if start is None:
             continue  # no edge within reach: not a name we can bound
+        if start < suffix_start and text[start] == "家" and start > 0 and text[start - 1].isdigit():
+            start += 1  # 24家公司: a count of units, not a unit named 家
         if start == suffix_start:
             if suffix in ORG_SUFFIXES_GENERIC or len(suffix) < 3:
                 continue

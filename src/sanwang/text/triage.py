@@ -6,10 +6,11 @@ Each score is a logistic model, ``sigmoid(bias + Σ weights of the features pres
 
 - **indicators** from the validated rule file ``triage.yaml`` (phrases such as 保护费, 通风报信), found with one
   Aho-Corasick pass; they carry their offsets, so a reader sees exactly which words raised a score;
-- **character bigrams** of the text (随意, 殴打 ...), whose weights were learned (``bench/train_triage.py``, with the
-  rule weights held fixed) and ship in ``sanwang/text/data/triage_model.json`` with the learned bias. Only the gang
-  score has learned weights: no labelled misconduct corpus is available here, so the misconduct score uses the
-  rule file's prior weights alone (docs/triage.md says how each was measured).
+- **learned character bigrams** (随意, 殴打, 职权 ...), whose weights were fitted with the rule weights held fixed
+  (``bench/train_triage.py``) and ship in ``sanwang/text/data/triage_model.json`` with the learned bias. Gang:
+  each bigram present adds its weight. Misconduct: tf-idf style — each bigram present counts its idf and the vector
+  is scaled to unit length, which cross-validation preferred for it (a long judgment and a short letter weigh
+  alike). docs/triage.md says how each was chosen and measured.
 
 The scores sort work queues; they never gate or hide a clue. Pure: text in, result out.
 """
@@ -24,6 +25,7 @@ from importlib import resources
 from typing import Any, Literal
 
 import ahocorasick
+import numpy as np
 from pydantic import BaseModel, Field, field_validator
 
 from sanwang.domain.config import load
@@ -31,7 +33,7 @@ from sanwang.text.t2s import convert as to_simplified
 
 Score = Literal["gang", "misconduct"]
 SCORES: tuple[Score, ...] = ("gang", "misconduct")
-LEARNED_CUES = 3  # learned bigram cues listed per score
+LEARNED_CUES = 3  # learned cues listed per score
 
 
 class IndicatorRule(BaseModel):
@@ -124,8 +126,20 @@ class _Model:
     automaton: Any  # ahocorasick.Automaton: phrase → (kind, index)
     bias: dict[Score, float]
     indicator_weight: dict[str, float]
-    bigrams: dict[Score, dict[str, float]]
+    learned: _Learned | None
     threshold: dict[Score, float]
+
+
+@dataclass(frozen=True)
+class _Learned:
+    """The learned bigram weights of every score over one sorted vocabulary, as arrays, so a text's bigrams are
+    looked up in a few numpy calls (this runs for every petition screened). A bigram is coded as
+    (first − 一) × _SPAN + (second − 一) over the range 一 … 鿿."""
+
+    codes: np.ndarray  # sorted bigram codes
+    names: tuple[str, ...]  # the bigrams, in code order (for the cues shown)
+    weight: dict[Score, np.ndarray]  # presence scores: weight; tf-idf scores: weight × idf
+    idf2: dict[Score, np.ndarray | None]  # tf-idf scores: idf² (0 outside the score's vocabulary); else None
 
 
 def _model_file() -> dict[str, Any]:
@@ -154,16 +168,45 @@ def _model() -> _Model:
     auto.make_automaton()
     weight = {r.key: r.weight for r in rules.indicators}
     bias = dict(rules.bias)
-    bigrams: dict[Score, dict[str, float]] = {s: {} for s in SCORES}
     threshold: dict[Score, float] = {s: 0.5 for s in SCORES}
-    for score in SCORES:
-        part = learned.get(score)
-        if not part or learned.get("rules_version") != rules.version:
-            continue  # an office's own rule file: its prior weights stand
+    parts: dict[Score, dict[str, Any]] = {}
+    if learned.get("rules_version") == rules.version:  # an office's own rule file: its prior weights stand
+        parts = {s: learned[s] for s in SCORES if learned.get(s)}
+    for score, part in parts.items():
         bias[score] = float(part["bias"])
-        bigrams[score] = {k: float(v) for k, v in part.get("bigrams", {}).items()}
         threshold[score] = float(part.get("threshold", 0.5))
-    return _Model(rules, auto, bias, weight, bigrams, threshold)
+    return _Model(rules, auto, bias, weight, _learned_arrays(parts) if parts else None, threshold)
+
+
+_FIRST = 0x4E00
+_SPAN = 0xA000 - _FIRST
+
+
+def _code(bigram: str) -> int:
+    return (ord(bigram[0]) - _FIRST) * _SPAN + ord(bigram[1]) - _FIRST
+
+
+def _learned_arrays(parts: dict[Score, dict[str, Any]]) -> _Learned:
+    names = sorted({g for part in parts.values() for key in ("bigrams", "idf") for g in part.get(key, {})}, key=_code)
+    position = {g: i for i, g in enumerate(names)}
+    weight: dict[Score, np.ndarray] = {}
+    idf2: dict[Score, np.ndarray | None] = {}
+    for score, part in parts.items():
+        w = np.zeros(len(names))
+        for g, v in part.get("bigrams", {}).items():
+            w[position[g]] = float(v)
+        idf = part.get("idf")
+        if idf:
+            column = np.zeros(len(names))
+            for g, v in idf.items():
+                column[position[g]] = float(v)
+            w *= column
+            idf2[score] = column * column
+        else:
+            idf2[score] = None
+        weight[score] = w
+    codes = np.array([_code(g) for g in names], dtype=np.int64)
+    return _Learned(codes, tuple(names), weight, idf2)
 
 
 def review_threshold(score: Score) -> float:
@@ -189,6 +232,30 @@ def bigrams_of(text: str) -> set[str]:
     return out
 
 
+def learned(simple: str) -> dict[Score, tuple[float, list[tuple[float, str]]]]:
+    """The learned part of each score's logit from the bigrams of ``simple`` (the simplified text), with its
+    strongest cues (contribution, bigram), best first. Equal to summing the weights of ``bigrams_of(simple)``
+    (tf-idf scores: weight × idf over the norm of the idfs present), done on arrays."""
+    m = _model().learned
+    if m is None:
+        return {}
+    cp = np.frombuffer(simple.encode("utf-32-le"), dtype=np.uint32).astype(np.int64) - _FIRST
+    han = (cp >= 0) & (cp < _SPAN)
+    pair = han[:-1] & han[1:]
+    codes = np.unique(cp[:-1][pair] * _SPAN + cp[1:][pair])
+    at = np.minimum(np.searchsorted(m.codes, codes), len(m.codes) - 1)
+    at = at[m.codes[at] == codes]  # the text's bigrams that are in the vocabulary
+    out: dict[Score, tuple[float, list[tuple[float, str]]]] = {}
+    for score, weight in m.weight.items():
+        w = weight[at]
+        idf2 = m.idf2[score]
+        if idf2 is not None:
+            w = w / (math.sqrt(float(idf2[at].sum())) or 1.0)
+        top = np.argsort(-w, kind="stable")[:LEARNED_CUES]
+        out[score] = (float(w.sum()), [(float(w[i]), m.names[at[i]]) for i in top])
+    return out
+
+
 def _simplified(text: str) -> str:
     # Offsets must stay those of the text given: use the simplified form only where it keeps every position.
     simple = to_simplified(text)
@@ -196,9 +263,16 @@ def _simplified(text: str) -> str:
 
 
 def features(text: str) -> tuple[list[tuple[int, int, int]], set[str]]:
-    """Indicator hits as (rule index, start, end) — first occurrence of each phrase — and the bigram set."""
-    m = _model()
+    """Indicator hits as (rule index, start, end) — first occurrence of each phrase — and the bigram set (for
+    training; ``triage`` looks the bigrams up on arrays)."""
     simple = _simplified(text)
+    return indicator_hits(simple), bigrams_of(simple)
+
+
+def indicator_hits(simple: str) -> list[tuple[int, int, int]]:
+    """Rule phrases and sector phrases found in the simplified text, as (rule index or -1 - sector index, start,
+    end)."""
+    m = _model()
     hits: list[tuple[int, int, int]] = []
     for end, (length, targets) in m.automaton.iter(simple):
         for kind, index in targets:
@@ -206,13 +280,14 @@ def features(text: str) -> tuple[list[tuple[int, int, int]], set[str]]:
                 hits.append((index, end - length + 1, end + 1))
             else:
                 hits.append((-1 - index, end - length + 1, end + 1))
-    return hits, bigrams_of(simple)
+    return hits
 
 
 def triage(text: str) -> Triage:
     """Score ``text`` (normalised or raw; offsets are into the text as given)."""
     m = _model()
-    hits, grams = features(text)
+    simple = _simplified(text)
+    hits = indicator_hits(simple)
     seen: set[int] = set()
     indicators: list[Indicator] = []
     sectors: list[str] = []
@@ -237,19 +312,17 @@ def triage(text: str) -> Triage:
         for s in rule.sectors:
             if s not in sectors:
                 sectors.append(s)
-    simple = _simplified(text)
-    for score in SCORES:
-        weights = m.bigrams[score]
-        if not weights:
+    for score, (total, cues) in learned(simple).items():
+        logit[score] += total
+        # The strongest learned cues are shown with a score at or above its review threshold, so such a score never
+        # comes without a visible reason; below it they would only be noise.
+        if _sigmoid(logit[score]) < m.threshold[score]:
             continue
-        present = [(weights[g], g) for g in grams if g in weights]
-        logit[score] += sum(w for w, _ in present)
-        # The strongest learned cues are shown too, so a high score never comes without a visible reason.
-        for w, g in sorted(present, reverse=True)[:LEARNED_CUES]:
+        for w, g in cues:
             if w >= 0.3:
                 i = simple.find(g)
                 indicators.append(
-                    Indicator(f"learned.{score}", f"模型特征「{g}」", score, w, i, i + 2, text[i : i + 2])
+                    Indicator(f"learned.{score}", f"模型特征「{g}」", score, w, i, i + len(g), text[i : i + len(g)])
                 )
     indicators.sort(key=lambda i: (i.start, i.end))
     return Triage(
