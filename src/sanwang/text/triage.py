@@ -232,27 +232,46 @@ def bigrams_of(text: str) -> set[str]:
     return out
 
 
-def learned(simple: str) -> dict[Score, tuple[float, list[tuple[float, str]]]]:
-    """The learned part of each score's logit from the bigrams of ``simple`` (the simplified text), with its
-    strongest cues (contribution, bigram), best first. Equal to summing the weights of ``bigrams_of(simple)``
-    (tf-idf scores: weight × idf over the norm of the idfs present), done on arrays."""
+@dataclass(frozen=True)
+class LearnedPart:
+    """One score's learned contribution for one text: the contributions of its vocabulary bigrams."""
+
+    contributions: np.ndarray
+    positions: np.ndarray  # into _Learned.names
+
+    @property
+    def total(self) -> float:
+        return float(self.contributions.sum())
+
+    def cues(self) -> list[tuple[float, str]]:
+        """The strongest cues (contribution, bigram), best first (computed only for scores worth explaining)."""
+        names = _model().learned.names  # type: ignore[union-attr]
+        top = np.argsort(-self.contributions, kind="stable")[:LEARNED_CUES]
+        return [(float(self.contributions[i]), names[self.positions[i]]) for i in top]
+
+
+def learned(simple: str) -> dict[Score, LearnedPart]:
+    """The learned part of each score's logit from the bigrams of ``simple`` (the simplified text). Its total
+    equals summing the weights of ``bigrams_of(simple)`` (tf-idf scores: weight × idf over the norm of the idfs
+    present), done on arrays."""
     m = _model().learned
     if m is None:
         return {}
     cp = np.frombuffer(simple.encode("utf-32-le"), dtype=np.uint32).astype(np.int64) - _FIRST
     han = (cp >= 0) & (cp < _SPAN)
     pair = han[:-1] & han[1:]
-    codes = np.unique(cp[:-1][pair] * _SPAN + cp[1:][pair])
+    codes = np.sort(cp[:-1][pair] * _SPAN + cp[1:][pair])
+    if len(codes) > 1:
+        codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]  # distinct: a sort beats np.unique here
     at = np.minimum(np.searchsorted(m.codes, codes), len(m.codes) - 1)
     at = at[m.codes[at] == codes]  # the text's bigrams that are in the vocabulary
-    out: dict[Score, tuple[float, list[tuple[float, str]]]] = {}
+    out: dict[Score, LearnedPart] = {}
     for score, weight in m.weight.items():
         w = weight[at]
         idf2 = m.idf2[score]
         if idf2 is not None:
             w = w / (math.sqrt(float(idf2[at].sum())) or 1.0)
-        top = np.argsort(-w, kind="stable")[:LEARNED_CUES]
-        out[score] = (float(w.sum()), [(float(w[i]), m.names[at[i]]) for i in top])
+        out[score] = LearnedPart(w, at)
     return out
 
 
@@ -312,13 +331,13 @@ def triage(text: str) -> Triage:
         for s in rule.sectors:
             if s not in sectors:
                 sectors.append(s)
-    for score, (total, cues) in learned(simple).items():
-        logit[score] += total
+    for score, part in learned(simple).items():
+        logit[score] += part.total
         # The strongest learned cues are shown with a score at or above its review threshold, so such a score never
         # comes without a visible reason; below it they would only be noise.
         if _sigmoid(logit[score]) < m.threshold[score]:
             continue
-        for w, g in cues:
+        for w, g in part.cues():
             if w >= 0.3:
                 i = simple.find(g)
                 indicators.append(
