@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -135,20 +133,19 @@ def test_matches_equal_brute_force_leftmost_longest(names: set[str], text: str) 
 
 @pytest.mark.slow
 def test_scales_to_many_names() -> None:
-    # 2×10^5 names and a text with a known name every nine characters (far denser than real clues). The
-    # thresholds are a regression guard against quadratic behaviour, loose enough for a shared CI machine;
-    # the measured 10^6-name figures are in docs (build ≈ 2 s, ≥ 10 MB/s on an idle machine).
+    # 2×10^5 names and a text with a known name every nine characters (far denser than real clues): every
+    # mention found, none invented. Speed is measured by the benchmarks (docs/benchmarks.md), not here.
     surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
     given_chars = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰"
     names = [s + a + b for s in surnames for a in given_chars for b in given_chars]
     names += [f"{s}{a}{b}{i}" for i in range(10) for s in surnames for a in given_chars for b in given_chars]
-    started = time.perf_counter()
     gaz = Gazetteer.build((n, "person", f"P{i}") for i, n in enumerate(names))
-    built = time.perf_counter() - started
-    text = ("反映王伟芳收受贿赂，李强磊等人参与，" * 20_000)[:300_000]
-    started = time.perf_counter()
+    segment = "反映王伟芳收受贿赂，李强磊等人参与，"
+    text = (segment * 20_000)[:300_000]
     hits = gaz.find(text)
-    scanned = time.perf_counter() - started
-    assert hits and len(gaz) == len(names)
-    assert built < 30
-    assert len(text.encode()) / scanned > 1e6
+    assert len(gaz) == len(names)
+    whole = len(text) // len(segment)
+    tail = text[whole * len(segment) :]
+    expected = 2 * whole + ("王伟芳" in tail) + ("李强磊" in tail)
+    assert len(hits) == expected
+    assert {e.text for e in hits} == {"王伟芳", "李强磊"}
