@@ -5,7 +5,8 @@
 Data: the **train** part of bench/triage_data.py only (70 % of the CAIL2018 facts — the shared sample and any
 files named by SANWANG_EVAL_CAIL_EXTRA — and of the citizen messages). The review thresholds are chosen on 5-fold
 out-of-fold scores of the train part (highest threshold with recall ≥ 0.96), never on the test part.
-Deterministic.
+Deterministic up to float32 rounding in the matrix products: two runs may differ in a gang weight's fourth
+decimal (BLAS kernels vary between processes), never in the biases, thresholds or misconduct weights.
 
 - **gang**: the character bigrams seen in at least 2 training texts (at most the 20,000 most frequent), by
   presence. The gang indicators of ``triage.yaml`` enter as a fixed offset (their rule weights), not as learned
@@ -28,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from bench import triage_data
+from bench.eval_triage import curve
 from sanwang.text import triage as tri
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "sanwang" / "text" / "data" / "triage_model.json"
@@ -37,20 +39,14 @@ MIS_C, MIS_MIN_DF = 1000.0, 2
 
 def featurise(texts: list[str], vocab: list[str], score: tri.Score = "gang") -> tuple[np.ndarray, np.ndarray]:
     """Bigram presence matrix and the rule offset (Σ weights of the distinct indicators of ``score`` present)."""
-    m = tri._model()
-    rules = m.rules.indicators
     gcol = {g: i for i, g in enumerate(vocab)}
     x = np.zeros((len(texts), len(vocab)), dtype=np.float32)
-    offset = np.zeros(len(texts), dtype=np.float32)
     for row, text in enumerate(texts):
-        hits, grams = tri.features(text)
-        present = {i for i, _, _ in hits if i >= 0 and rules[i].score == score}
-        offset[row] = sum(rules[i].weight for i in present)
-        for g in grams:
+        for g in tri.bigrams_of(tri._simplified(text)):
             j = gcol.get(g)
             if j is not None:
                 x[row, j] = 1.0
-    return x, offset
+    return x, rule_offset(texts, score).astype(np.float32)
 
 
 def fit(x: np.ndarray, y: np.ndarray, offset: np.ndarray) -> tuple[np.ndarray, float]:
@@ -66,15 +62,8 @@ def fit(x: np.ndarray, y: np.ndarray, offset: np.ndarray) -> tuple[np.ndarray, f
     return w, b
 
 
-def predict(x: np.ndarray, offset: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
+def predict(x: Any, offset: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
     return np.asarray(1.0 / (1.0 + np.exp(-(x @ w + b + offset))))
-
-
-def recall_at(scores: np.ndarray, y: np.ndarray, precision: float) -> float:
-    order = np.argsort(-scores, kind="stable")
-    tp = np.cumsum(y[order] > 0)
-    ok = tp / np.arange(1, len(y) + 1) >= precision
-    return float(tp[ok].max() / max(tp[-1], 1)) if ok.any() else 0.0
 
 
 def choose_threshold(scores: np.ndarray, y: np.ndarray, recall: float = 0.96) -> float:
@@ -88,7 +77,7 @@ def rule_offset(texts: list[str], score: tri.Score) -> np.ndarray:
     rules = tri._model().rules.indicators
     out = np.zeros(len(texts))
     for row, text in enumerate(texts):
-        hits, _ = tri.features(text)
+        hits = tri.indicator_hits(tri._simplified(text))
         out[row] = sum(rules[i].weight for i in {i for i, _, _ in hits if i >= 0 and rules[i].score == score})
     return out
 
@@ -106,7 +95,7 @@ def train_gang(texts: list[str], y: np.ndarray) -> dict[str, object]:
         w, b = fit(x[folds != k], y[folds != k], offset[folds != k])
         oof[folds == k] = predict(x[folds == k], offset[folds == k], w, b)
     threshold = choose_threshold(oof, y)
-    print(f"gang: out-of-fold recall at precision 0.85 {recall_at(oof, y, 0.85):.3f}")
+    print(f"gang: out-of-fold recall at precision 0.85 {curve(oof, y > 0)['recall_at_precision_85']}")
     w, b = fit(x, y, offset)
     weights = dict(zip(vocab, (float(v) for v in w), strict=True))
     return {
@@ -157,9 +146,9 @@ def train_misconduct(texts: list[str], y: np.ndarray) -> dict[str, object]:
         xa = v.fit_transform([t for t, f in zip(texts, folds, strict=True) if f != k])
         w, b = fit_sparse(xa, y[folds != k], offset[folds != k], MIS_C)
         xb = v.transform([t for t, f in zip(texts, folds, strict=True) if f == k])
-        oof[folds == k] = 1.0 / (1.0 + np.exp(-(xb @ w + b + offset[folds == k])))
+        oof[folds == k] = predict(xb, offset[folds == k], w, b)
     threshold = choose_threshold(oof, y)
-    print(f"misconduct: out-of-fold recall at precision 0.85 {recall_at(oof, y, 0.85):.3f}")
+    print(f"misconduct: out-of-fold recall at precision 0.85 {curve(oof, y > 0)['recall_at_precision_85']}")
     v = vectoriser()
     coef, bias = fit_sparse(v.fit_transform(texts), y, offset, MIS_C)
     vocab = v.get_feature_names_out()

@@ -237,7 +237,8 @@ class LearnedPart:
     """One score's learned contribution for one text: the contributions of its vocabulary bigrams."""
 
     contributions: np.ndarray
-    positions: np.ndarray  # into _Learned.names
+    positions: np.ndarray  # into names
+    names: tuple[str, ...]  # the vocabulary (_Learned.names)
 
     @property
     def total(self) -> float:
@@ -245,9 +246,8 @@ class LearnedPart:
 
     def cues(self) -> list[tuple[float, str]]:
         """The strongest cues (contribution, bigram), best first (computed only for scores worth explaining)."""
-        names = _model().learned.names  # type: ignore[union-attr]
         top = np.argsort(-self.contributions, kind="stable")[:LEARNED_CUES]
-        return [(float(self.contributions[i]), names[self.positions[i]]) for i in top]
+        return [(float(self.contributions[i]), self.names[self.positions[i]]) for i in top]
 
 
 def learned(simple: str) -> dict[Score, LearnedPart]:
@@ -271,7 +271,7 @@ def learned(simple: str) -> dict[Score, LearnedPart]:
         idf2 = m.idf2[score]
         if idf2 is not None:
             w = w / (math.sqrt(float(idf2[at].sum())) or 1.0)
-        out[score] = LearnedPart(w, at)
+        out[score] = LearnedPart(w, at, m.names)
     return out
 
 
@@ -279,13 +279,6 @@ def _simplified(text: str) -> str:
     # Offsets must stay those of the text given: use the simplified form only where it keeps every position.
     simple = to_simplified(text)
     return simple if len(simple) == len(text) else text
-
-
-def features(text: str) -> tuple[list[tuple[int, int, int]], set[str]]:
-    """Indicator hits as (rule index, start, end) — first occurrence of each phrase — and the bigram set (for
-    training; ``triage`` looks the bigrams up on arrays)."""
-    simple = _simplified(text)
-    return indicator_hits(simple), bigrams_of(simple)
 
 
 def indicator_hits(simple: str) -> list[tuple[int, int, int]]:
