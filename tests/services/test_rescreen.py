@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from sanwang.domain.errors import ValidationError
+from sanwang.services import rescreen as rescreen_module
 from sanwang.services.context import actor_for
 from sanwang.services.rescreen import Official, read_registry, register_top, rescreen
 from sanwang.store.db import Store
@@ -50,6 +51,21 @@ def test_rerun_resumes_and_gives_the_same_bytes_and_workers_agree(tmp_path: Path
     assert parallel["resumed_chunks"] == 0
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
     assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+
+
+def test_merge_in_passes_gives_the_same_list_and_keeps_the_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = petitions(tmp_path / "p.jsonl", 40)
+    rescreen(src, tmp_path / "a.csv", registry=OFFICIALS, workers=1, chunk=3)  # 14 chunks, one merge
+    monkeypatch.setattr(rescreen_module, "MERGE_FAN_IN", 2)  # 14 → 7 → 4 → 2 runs, then the list
+    work = tmp_path / "b.csv.work"
+    work.mkdir()
+    (work / "chunk-000000.jsonl.999.tmp").write_text("half a chunk from a killed run", encoding="utf-8")
+    rescreen(src, tmp_path / "b.csv", registry=OFFICIALS, workers=1, chunk=3)
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+    assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+    assert sorted(p.name for p in work.iterdir()) == [f"chunk-{k:06d}.jsonl" for k in range(14)] + ["manifest.json"]
 
 
 def test_another_input_is_refused_and_bad_rows_are_named(tmp_path: Path) -> None:

@@ -3,11 +3,12 @@ officials registry, on every core, into a ranked list for review — resumable a
 
 Input: CSV (UTF-8 or GB18030), XLSX or JSON lines, one petition per row, with an id column (``编号`` or ``id``)
 and a text column (``内容`` or ``text``); other columns are ignored. Rows are read in chunks of ``chunk`` rows;
-each chunk's results are written to ``<out>.work/chunk-NNNNNN.jsonl`` atomically (temporary file, fsync,
-rename), so a run killed at any moment — ``kill -9`` included — leaves only whole chunks, and the next run
-skips them. The work folder records the input's size, modification time and a hash of its first megabyte and
-refuses to resume on a different file. The ranked list is written last, atomically, from all chunks: the same
-input gives the same bytes whether or not the run was interrupted.
+the worker that screens a chunk sorts it by rank and writes it to ``<out>.work/chunk-NNNNNN.jsonl`` atomically
+(temporary file, fsync, rename), each line already rendered for both outputs, so a run killed at any moment —
+``kill -9`` included — leaves only whole chunks, and the next run skips them. The work folder records the
+input's size, modification time and a hash of its first megabyte and refuses to resume on a different file.
+The ranked list is written last, atomically, by a streaming merge of the sorted chunks (memory stays flat
+however many millions of rows): the same input gives the same bytes whether or not the run was interrupted.
 
 Ranking (docs/rescreen.md): petitions naming an official of the registry first, then by the higher of the two
 triage scores, then in input order.
@@ -17,12 +18,14 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import heapq
+import io
 import json
 import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +39,8 @@ from sanwang.text.triage import triage
 ID_COLUMNS = ("编号", "id", "信访编号", "件号")
 TEXT_COLUMNS = ("内容", "text", "信访内容", "反映内容", "问题摘要")
 CHUNK = 2_000
+FORMAT = 2  # of the chunk files: a work folder written by another format is not resumed
+MERGE_FAN_IN = 256  # chunk files open at once in the final merge; more are merged in passes
 OUTPUT_COLUMNS = ("rank", "id", "line", "priority", "gang", "misconduct", "officials", "indicators", "text")
 
 
@@ -205,8 +210,24 @@ def _id_numbers(text: str) -> list[str]:
     return [m.group().upper() for m in _ID_SHAPED.finditer(text)]
 
 
-def _screen_chunk(rows: list[tuple[int, str, str]]) -> list[dict[str, Any]]:
-    return [screen(*r) for r in rows]
+def _screen_chunk(rows: list[tuple[int, str, str]], dest: str, with_entities: bool) -> int:
+    """Screen a chunk and write it, sorted by rank, to ``dest`` (atomically): run in the worker, so the parent
+    neither receives nor serialises the results. Returns the number of petitions."""
+    results = sorted((screen(*r) for r in rows), key=rank_key)
+    lines = [json.dumps([*rank_key(r), r["id"], *render(r, with_entities)], ensure_ascii=False) + "\n" for r in results]
+    _atomic_write(Path(dest), "".join(lines).encode("utf-8"))
+    return len(results)
+
+
+def render(r: dict[str, Any], with_entities: bool) -> tuple[str, str]:
+    """A screened petition as its CSV row after the rank column, and its JSON line after the rank key — rendered
+    once, where it is screened; ranking only prefixes the rank."""
+    buf = io.StringIO()
+    extra = [entity_summary(r.get("entities", []))] if with_entities else []
+    officials, indicators = "；".join(r["officials"]), "、".join(r["indicators"])
+    row = [r["id"], r["line"], r["priority"], r["gang"], r["misconduct"], officials, indicators, *extra, r["text"]]
+    csv.writer(buf, lineterminator="\n").writerow(row)
+    return buf.getvalue(), json.dumps(r, ensure_ascii=False)
 
 
 # -------------------------------------------------------------------------------------------- the run
@@ -218,11 +239,12 @@ def _fingerprint(path: Path, chunk: int, officials: list[Official], entities: st
         head = hashlib.sha256(f.read(1 << 20)).hexdigest()
     reg = hashlib.sha256(json.dumps([o.__dict__ for o in officials], ensure_ascii=False).encode()).hexdigest()
     return {"input": str(path.resolve()), "size": st.st_size, "mtime_ns": st.st_mtime_ns, "head_sha256": head,
-            "chunk": chunk, "registry_sha256": reg, "entities": entities}  # fmt: skip
+            "chunk": chunk, "registry_sha256": reg, "entities": entities, "format": FORMAT}  # fmt: skip
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
+    # The temporary name is the writer's own: a worker of a killed run may still be finishing the same chunk.
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     with tmp.open("wb") as f:
         f.write(data)
         f.flush()
@@ -279,41 +301,87 @@ def rescreen(
     workers = workers or os.cpu_count() or 1
     todo = ((k, rows) for k, rows in _chunks(path, chunk) if k not in done)
 
-    def save(k: int, results: list[dict[str, Any]]) -> None:
-        body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results)
-        _atomic_write(work / f"chunk-{k:06d}.jsonl", body.encode("utf-8"))
-        if progress:
-            progress(len(results))
+    with_entities = entities is not None
+
+    def task(k: int, rows: list[tuple[int, str, str]]) -> tuple[list[tuple[int, str, str]], str, bool]:
+        return rows, str(work / f"chunk-{k:06d}.jsonl"), with_entities
 
     if workers == 1:
         _init_worker(officials, entities)
         for k, rows in todo:
-            save(k, _screen_chunk(rows))
+            n = _screen_chunk(*task(k, rows))
+            if progress:
+                progress(n)
     else:
-        with get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(officials, entities)) as pool:
-            pending: list[tuple[int, Any]] = []
+        ctx = _pool_context()
+        with ctx.Pool(workers, initializer=_init_worker, initargs=(officials, entities)) as pool:
+            pending: list[Any] = []
             for k, rows in todo:
-                pending.append((k, pool.apply_async(_screen_chunk, (rows,))))
+                pending.append(pool.apply_async(_screen_chunk, task(k, rows)))
                 while len(pending) >= 2 * workers:  # bounded: memory stays flat however long the input
-                    kk, res = pending.pop(0)
-                    save(kk, res.get())
-            for kk, res in pending:
-                save(kk, res.get())
-    results: list[dict[str, Any]] = []
-    for p in sorted(work.glob("chunk-*.jsonl")):
-        with p.open(encoding="utf-8") as f:
-            results.extend(json.loads(line) for line in f)
-    results.sort(key=rank_key)
-    written = write_ranked(results, out, with_entities=entities is not None)
-    ids = {r["id"] for r in results}
+                    n = pending.pop(0).get()
+                    if progress:
+                        progress(n)
+            for res in pending:
+                n = res.get()
+                if progress:
+                    progress(n)
+    for stale in [*work.glob("*.tmp"), *work.glob("merge-*")]:  # left by a killed run (never a finished chunk)
+        stale.unlink()
+    written = _merge_chunks(sorted(work.glob("chunk-*.jsonl")), out, with_entities=with_entities)
     return {
         "input": str(path),
         "output": str(out),
         "petitions": written["petitions"],
         "resumed_chunks": resumed,
         "with_officials": written["with_officials"],
-        "duplicate_ids": len(results) - len(ids),
+        "duplicate_ids": written["duplicate_ids"],
     }
+
+
+def _chunk_lines(path: Path) -> Iterator[list[Any]]:
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            yield json.loads(line)
+
+
+def _merge_key(rec: list[Any]) -> tuple[bool, float, int]:
+    return rec[0], rec[1], rec[2]
+
+
+def _merge_chunks(paths: list[Path], out: Path, *, with_entities: bool) -> dict[str, int]:
+    """Merge sorted chunk files into the ranked list, streamed; with more than ``MERGE_FAN_IN`` chunks, groups
+    are first merged into larger sorted runs (so the open files stay bounded, however long the input)."""
+    passes = 0
+    while len(paths) > MERGE_FAN_IN:
+        passes += 1
+        runs = []
+        for g in range(0, len(paths), MERGE_FAN_IN):
+            run = paths[0].parent / f"merge-{passes}-{g // MERGE_FAN_IN:06d}.jsonl"
+            merged = heapq.merge(*(_chunk_lines(p) for p in paths[g : g + MERGE_FAN_IN]), key=_merge_key)
+            with run.open("w", encoding="utf-8") as f:
+                f.writelines(json.dumps(rec, ensure_ascii=False) + "\n" for rec in merged)
+            if passes > 1:  # runs of an earlier pass are ours to remove; chunk files stay for a rerun
+                for p in paths[g : g + MERGE_FAN_IN]:
+                    p.unlink()
+            runs.append(run)
+        paths = runs
+    ranked = heapq.merge(*(_chunk_lines(p) for p in paths), key=_merge_key)
+    written = _write_rendered(((rec[4], rec[5], rec[3], not rec[0]) for rec in ranked), out, with_entities)
+    if passes:
+        for p in paths:
+            p.unlink()
+    return written
+
+
+def _pool_context() -> Any:
+    """Workers forked from a server that has loaded the tables and the model once (about a third of a second
+    saved per worker against ``spawn``); ``spawn`` where the platform has no fork server."""
+    if "forkserver" not in get_all_start_methods():
+        return get_context("spawn")
+    ctx = get_context("forkserver")
+    ctx.set_forkserver_preload(["sanwang.services.rescreen", "sanwang.services.rescreen_warm"])
+    return ctx
 
 
 def rank_key(r: dict[str, Any]) -> tuple[bool, float, int]:
@@ -338,25 +406,33 @@ def write_ranked(ranked: Iterable[dict[str, Any]], out: Path, *, with_entities: 
     """Write results already in rank order to ``out`` (CSV) and its ``.jsonl`` twin, streamed, each file
     replaced atomically at the end (temporary file, fsync, rename). ``with_entities`` adds the ``entities``
     column before the text."""
+    rows = ((*render(r, with_entities), r["id"], bool(r["officials"])) for r in ranked)
+    return _write_rendered(rows, out, with_entities)
+
+
+def _write_rendered(rows: Iterable[tuple[str, str, str, bool]], out: Path, with_entities: bool) -> dict[str, int]:
+    """The ranked list from (CSV row, JSON line, id, names an official) in rank order (see ``render``): the rank
+    is all that is added."""
     twin = out.with_suffix(".jsonl")
     tmp_csv, tmp_jl = out.with_name(out.name + ".tmp"), twin.with_name(twin.name + ".tmp")
     count = with_officials = 0
+    ids: set[str] = set()
     with tmp_csv.open("w", encoding="utf-8", newline="") as fc, tmp_jl.open("w", encoding="utf-8") as fj:
-        w = csv.writer(fc, lineterminator="\n")
-        w.writerow(OUTPUT_COLUMNS[:-1] + ("entities",) * with_entities + OUTPUT_COLUMNS[-1:])
-        for rank, r in enumerate(ranked, start=1):
-            extra = [entity_summary(r.get("entities", []))] if with_entities else []
-            w.writerow([rank, r["id"], r["line"], r["priority"], r["gang"], r["misconduct"], "；".join(r["officials"]),
-                        "、".join(r["indicators"]), *extra, r["text"]])  # fmt: skip
-            fj.write(json.dumps({"rank": rank, **r}, ensure_ascii=False) + "\n")
+        csv.writer(fc, lineterminator="\n").writerow(
+            OUTPUT_COLUMNS[:-1] + ("entities",) * with_entities + OUTPUT_COLUMNS[-1:]
+        )
+        for rank, (row, body, pid, official) in enumerate(rows, start=1):
+            fc.write(f"{rank},{row}")
+            fj.write(f'{{"rank": {rank}, {body[1:]}\n')
             count += 1
-            with_officials += bool(r["officials"])
+            ids.add(pid)
+            with_officials += official
         for f in (fc, fj):
             f.flush()
             os.fsync(f.fileno())
     os.replace(tmp_csv, out)
     os.replace(tmp_jl, twin)
-    return {"petitions": count, "with_officials": with_officials}
+    return {"petitions": count, "with_officials": with_officials, "duplicate_ids": count - len(ids)}
 
 
 def register_top(session: Any, *, actor: Any, ranked: Path, top: int, unit_code: str | None = None) -> dict[str, Any]:
