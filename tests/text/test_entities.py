@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sanwang.domain.idnumber import make_id_number
 from sanwang.text.entities import Entity, Gazetteer, extract, resolve_overlaps
 from sanwang.text.numerals import parse_integer, parse_number, to_chinese, year_to_chinese
-from sanwang.text.patterns import luhn_ok
+from sanwang.text.patterns import luhn_ok, rule_entities
 
 VALID_ID = make_id_number("530602", dt.date(1990, 1, 1), 123)  # 530602199001011239
 
@@ -389,6 +389,20 @@ def test_not_persons(text: str) -> None:
     # The rules hold back on all of these. The name model reads a bare 陈述 or 张三丰富 as names (both are real
     # readings without context), so it is held to the same only in sentences.
     assert [e for e in extract(text, model=False) if e.type == "person"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    # After a role or title, a rare surname that is also an everyday character starting an everyday word, or a
+    # pronoun where a given name would be: words, not people.
+    ["成员国经济政策", "交警时刻在你身边", "规范司机和乘客的行为", "村民向他们反映", "副县长平静地说"],
+)
+def test_role_followed_by_words_is_not_a_person(text: str) -> None:
+    assert [e for e in rule_entities(text) if e.type == "person"] == []
+
+
+def test_a_rare_surname_still_names_a_person_after_a_role() -> None:
+    assert [e.text for e in rule_entities("村民冉光荣说") if e.type == "person"] == ["冉光荣"]
 
 
 @pytest.mark.parametrize(

@@ -69,6 +69,9 @@ COMPOUND_SURNAMES: frozenset[str] = frozenset(
     }
 )
 SINGLE_SURNAMES: frozenset[str] = frozenset(_SINGLE)
+# The hundred most frequent: the first hundred characters above. A name after a title with a rarer surname that is
+# also an everyday character (和, 国, 时, 商 …) needs more evidence (``patterns._full_name_end``).
+COMMON_SURNAMES: frozenset[str] = frozenset(_SINGLE[:100])
 
 
 def surname_at(text: str, i: int) -> str | None:
