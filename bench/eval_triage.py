@@ -2,13 +2,13 @@
 
     .venv/bin/python -m bench.eval_triage
 
-- **gang**, on the held-out 30 % of CAIL2018 + citizen messages (bench/triage_data.py; never trained on): the
-  precision/recall curve, precision at recall 0.95, recall at precision 0.85 (the issue's target), and the
-  operating threshold chosen on the train part; also per source.
-- **misconduct**: the CAIL sample holds a single official-misconduct fact, so its recall cannot be measured there.
-  Measured instead on the scenario corpus (synthetic: official-misconduct and umbrella reports against gang-only
-  reports), with the real texts (CAIL facts and citizen messages, none about officials' misconduct) as negatives
-  for the false-positive rate.
+- **gang** and **misconduct**, on the held-out 30 % of CAIL2018 (the shared sample and any files named by
+  SANWANG_EVAL_CAIL_EXTRA) + citizen messages (bench/triage_data.py; never trained on): the precision/recall
+  curve, precision at recall 0.95, recall at precision 0.85 (the issue's target), and the operating threshold
+  chosen on the train part; also per source and per charge.
+- **misconduct** also on the scenario corpus (synthetic: official-misconduct and umbrella reports against
+  gang-only reports) — petition language, which the court facts lack; weak evidence, as the generator and the
+  rules were written by the same team.
 - cost per text on one core (300-character texts).
 """
 

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -64,29 +65,39 @@ def test_the_learned_misconduct_part_reads_court_language() -> None:
 
 
 def _reference_logit(simple: str) -> dict[str, float]:
-    """The learned part summed the slow way, from the shipped model file and ``bigrams_of``."""
+    """The learned part computed the slow way, from the shipped arrays and ``bigrams_of``, one bigram at a time."""
+    import io
     import math
     from importlib import resources
 
-    model = json.loads(resources.files("sanwang.text").joinpath("data", "triage_model.json").read_text("utf-8"))
-    grams = tri.bigrams_of(simple)
+    with np.load(io.BytesIO(resources.files("sanwang.text").joinpath("data", "triage_charges.npz").read_bytes())) as z:
+        codes, idf, weight, bias = list(z["codes"]), z["idf"], z["weight"], z["bias"]
+        classes = [str(c) for c in z["classes"]]
+    row = {int(c): i for i, c in enumerate(codes)}
+    present = [row[tri._code(g)] for g in tri.bigrams_of(simple) if tri._code(g) in row]
+    norm = math.sqrt(sum(float(idf[i]) ** 2 for i in present)) or 1.0
+    logits = [
+        float(bias[k]) + sum(float(idf[i]) / norm * float(weight[i, k]) for i in present) for k in range(len(classes))
+    ]
+    charge = [k for k, c in enumerate(classes) if not c.startswith(tri.HEAD_PREFIX)]
+    top = max(logits[k] for k in charge)
+    mass = {k: math.exp(logits[k] - top) for k in charge}
     out = {}
-    for score in tri.SCORES:
-        weights, idf = model[score]["bigrams"], model[score].get("idf")
-        if idf:
-            present = [g for g in grams if g in idf]
-            norm = math.sqrt(sum(idf[g] ** 2 for g in present)) or 1.0
-            out[score] = sum(weights.get(g, 0.0) * idf[g] for g in present) / norm
-        else:
-            out[score] = sum(weights.get(g, 0.0) for g in grams)
+    for score, prefix in tri.GROUP_PREFIX.items():
+        if tri.HEAD_PREFIX + score in classes:
+            out[score + ".head"] = logits[classes.index(tri.HEAD_PREFIX + score)]
+        p_in = sum(v for k, v in mass.items() if classes[k].startswith(prefix))
+        p_out = sum(v for k, v in mass.items() if not classes[k].startswith(prefix))
+        out[score] = max(-tri._LOGIT_CAP, min(tri._LOGIT_CAP, math.log(p_in) - math.log(p_out)))
     return out
 
 
 @pytest.mark.parametrize("text", [GANG, MISCONDUCT, NEUTRAL, COURT_FACT, "", "a", "张", "一鿿一丁x乙", "㐀𠀀好"])
 def test_array_lookup_equals_the_plain_sum(text: str) -> None:
     got = tri.learned(text)
-    for score, value in _reference_logit(text).items():
-        assert got[score].total == pytest.approx(value, abs=1e-9)
+    for key, value in _reference_logit(text).items():
+        score, _, head = key.partition(".")
+        assert (got[score].head if head else got[score].total) == pytest.approx(value, abs=1e-6)
 
 
 def test_traditional_script_scores_the_same() -> None:

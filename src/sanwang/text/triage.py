@@ -6,17 +6,20 @@ Each score is a logistic model, ``sigmoid(bias + Σ weights of the features pres
 
 - **indicators** from the validated rule file ``triage.yaml`` (phrases such as 保护费, 通风报信), found with one
   Aho-Corasick pass; they carry their offsets, so a reader sees exactly which words raised a score;
-- **learned character bigrams** (随意, 殴打, 职权 ...), whose weights were fitted with the rule weights held fixed
-  (``bench/train_triage.py``) and ship in ``sanwang/text/data/triage_model.json`` with the learned bias. Gang:
-  each bigram present adds its weight. Misconduct: tf-idf style — each bigram present counts its idf and the vector
-  is scaled to unit length, which cross-validation preferred for it (a long judgment and a short letter weigh
-  alike). docs/triage.md says how each was chosen and measured.
+- **a learned charge model** over character bigrams (随意, 殴打, 职权 ...): a multinomial logistic regression
+  that reads a text as one of ~50 classes — each gang-type charge, each official-misconduct charge, every other
+  criminal charge, citizen messages — from its bigrams (present or not, idf-weighted, scaled to unit length).
+  A score's learned part is the log-odds of its group of classes (寻衅滋事 + 强迫交易 + … for gang). Reading
+  故意伤害 as its own class is what separates it from 寻衅滋事 better than one yes/no line could
+  (cross-validated: docs/triage.md). Trained by ``bench/train_triage.py``; the arrays ship in
+  ``sanwang/text/data/triage_charges.npz``, the thresholds in ``triage_model.json``.
 
 The scores sort work queues; they never gate or hide a clue. Pure: text in, result out.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import math
 from dataclasses import dataclass
@@ -128,27 +131,60 @@ class _Model:
     indicator_weight: dict[str, float]
     learned: _Learned | None
     threshold: dict[Score, float]
+    # How the learned part and the rule weights are mixed into each score (fitted on out-of-fold scores of the
+    # training data: bench/train_triage.py); 1 and 1 without a learned model.
+    learned_scale: dict[Score, float]
+    rule_scale: dict[Score, float]
+    head_scale: dict[Score, float]
 
 
 @dataclass(frozen=True)
 class _Learned:
-    """The learned bigram weights of every score over one sorted vocabulary, as arrays, so a text's bigrams are
-    looked up in a few numpy calls (this runs for every petition screened). A bigram is coded as
-    (first − 一) × _SPAN + (second − 一) over the range 一 … 鿿."""
+    """The charge model as arrays over one sorted bigram vocabulary, so a text's bigrams are looked up in a few
+    numpy calls (this runs for every petition screened). A bigram is coded as (first − 一) × _SPAN + (second − 一)
+    over the range 一 … 鿿."""
 
     codes: np.ndarray  # sorted bigram codes
     names: tuple[str, ...]  # the bigrams, in code order (for the cues shown)
-    weight: dict[Score, np.ndarray]  # presence scores: weight; tf-idf scores: weight × idf
-    idf2: dict[Score, np.ndarray | None]  # tf-idf scores: idf² (0 outside the score's vocabulary); else None
+    idf: np.ndarray  # per bigram
+    weight: np.ndarray  # bigrams × classes
+    bias: np.ndarray  # per class
+    classes: tuple[str, ...]  # G:寻衅滋事, M:滥用职权, 故意伤害, MSG …
+    groups: dict[Score, np.ndarray]  # the classes whose probabilities make each score
+    heads: dict[Score, int]  # scores read from their own head column instead (linear, like a rule weight)
+    charges: np.ndarray  # the columns that are classes of the charge model
+
+
+GROUP_PREFIX: dict[Score, str] = {"gang": "G:", "misconduct": "M:"}
+HEAD_PREFIX = "head:"  # a column that is a score's own yes/no head, not a class of the charge model
+
+
+def _data_file(name: str) -> bytes | None:
+    try:
+        return resources.files("sanwang.text").joinpath("data", name).read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 def _model_file() -> dict[str, Any]:
-    try:
-        text = resources.files("sanwang.text").joinpath("data", "triage_model.json").read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}
-    data: dict[str, Any] = json.loads(text)
+    raw = _data_file("triage_model.json")
+    data: dict[str, Any] = json.loads(raw.decode("utf-8")) if raw else {}
     return data
+
+
+def _charge_model() -> _Learned | None:
+    raw = _data_file("triage_charges.npz")
+    if raw is None:
+        return None
+    with np.load(io.BytesIO(raw), allow_pickle=False) as z:
+        codes = z["codes"].astype(np.int64)
+        classes = tuple(str(c) for c in z["classes"])
+        names = tuple(chr(_FIRST + int(c) // _SPAN) + chr(_FIRST + int(c) % _SPAN) for c in codes)
+        heads = {s: classes.index(HEAD_PREFIX + s) for s in SCORES if HEAD_PREFIX + s in classes}
+        charges = np.array([i for i, c in enumerate(classes) if not c.startswith(HEAD_PREFIX)], dtype=np.int64)
+        groups = {s: charges[[classes[i].startswith(p) for i in charges]] for s, p in GROUP_PREFIX.items()}
+        return _Learned(codes, names, z["idf"].astype(np.float64), z["weight"].astype(np.float64),
+                        z["bias"].astype(np.float64), classes, groups, heads, charges)  # fmt: skip
 
 
 @lru_cache(maxsize=1)
@@ -169,13 +205,21 @@ def _model() -> _Model:
     weight = {r.key: r.weight for r in rules.indicators}
     bias = dict(rules.bias)
     threshold: dict[Score, float] = {s: 0.5 for s in SCORES}
-    parts: dict[Score, dict[str, Any]] = {}
+    charges = None
+    learned_scale: dict[Score, float] = {s: 1.0 for s in SCORES}
+    rule_scale: dict[Score, float] = {s: 1.0 for s in SCORES}
+    head_scale: dict[Score, float] = {s: 0.0 for s in SCORES}
     if learned.get("rules_version") == rules.version:  # an office's own rule file: its prior weights stand
-        parts = {s: learned[s] for s in SCORES if learned.get(s)}
-    for score, part in parts.items():
-        bias[score] = float(part["bias"])
-        threshold[score] = float(part.get("threshold", 0.5))
-    return _Model(rules, auto, bias, weight, _learned_arrays(parts) if parts else None, threshold)
+        charges = _charge_model()
+        for score in SCORES:
+            if charges is not None and learned.get(score):
+                part = learned[score]
+                bias[score] = float(part["bias"])
+                threshold[score] = float(part.get("threshold", 0.5))
+                learned_scale[score] = float(part.get("learned_scale", 1.0))
+                rule_scale[score] = float(part.get("rule_scale", 1.0))
+                head_scale[score] = float(part.get("head_scale", 0.0))
+    return _Model(rules, auto, bias, weight, charges, threshold, learned_scale, rule_scale, head_scale)
 
 
 _FIRST = 0x4E00
@@ -184,29 +228,6 @@ _SPAN = 0xA000 - _FIRST
 
 def _code(bigram: str) -> int:
     return (ord(bigram[0]) - _FIRST) * _SPAN + ord(bigram[1]) - _FIRST
-
-
-def _learned_arrays(parts: dict[Score, dict[str, Any]]) -> _Learned:
-    names = sorted({g for part in parts.values() for key in ("bigrams", "idf") for g in part.get(key, {})}, key=_code)
-    position = {g: i for i, g in enumerate(names)}
-    weight: dict[Score, np.ndarray] = {}
-    idf2: dict[Score, np.ndarray | None] = {}
-    for score, part in parts.items():
-        w = np.zeros(len(names))
-        for g, v in part.get("bigrams", {}).items():
-            w[position[g]] = float(v)
-        idf = part.get("idf")
-        if idf:
-            column = np.zeros(len(names))
-            for g, v in idf.items():
-                column[position[g]] = float(v)
-            w *= column
-            idf2[score] = column * column
-        else:
-            idf2[score] = None
-        weight[score] = w
-    codes = np.array([_code(g) for g in names], dtype=np.int64)
-    return _Learned(codes, tuple(names), weight, idf2)
 
 
 def review_threshold(score: Score) -> float:
@@ -234,15 +255,14 @@ def bigrams_of(text: str) -> set[str]:
 
 @dataclass(frozen=True)
 class LearnedPart:
-    """One score's learned contribution for one text: the contributions of its vocabulary bigrams."""
+    """One score's learned contribution for one text: the log-odds of its group of charges, and how much each of
+    the text's vocabulary bigrams pushed the likeliest class of the group against the likeliest other class."""
 
+    total: float  # the group's log-odds
     contributions: np.ndarray
     positions: np.ndarray  # into names
     names: tuple[str, ...]  # the vocabulary (_Learned.names)
-
-    @property
-    def total(self) -> float:
-        return float(self.contributions.sum())
+    head: float = 0.0  # the score's own head, where it has one
 
     def cues(self) -> list[tuple[float, str]]:
         """The strongest cues (contribution, bigram), best first (computed only for scores worth explaining)."""
@@ -250,10 +270,14 @@ class LearnedPart:
         return [(float(self.contributions[i]), self.names[self.positions[i]]) for i in top]
 
 
+_LOGIT_CAP = 30.0  # a group probability of exactly 0 or 1 is capped, not infinite
+
+
 def learned(simple: str) -> dict[Score, LearnedPart]:
-    """The learned part of each score's logit from the bigrams of ``simple`` (the simplified text). Its total
-    equals summing the weights of ``bigrams_of(simple)`` (tf-idf scores: weight × idf over the norm of the idfs
-    present), done on arrays."""
+    """The learned part of each score's logit from the bigrams of ``simple`` (the simplified text): with x the
+    idf of each of ``bigrams_of(simple)`` in the vocabulary, scaled to unit length, the class logits are
+    x·W + b, and a score's part is log(p / (1 − p)) for p the softmax mass of its classes among the charge
+    model's — or, for a score with its own head column, that column's x·w + b."""
     m = _model().learned
     if m is None:
         return {}
@@ -265,14 +289,34 @@ def learned(simple: str) -> dict[Score, LearnedPart]:
         codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]  # distinct: a sort beats np.unique here
     at = np.minimum(np.searchsorted(m.codes, codes), len(m.codes) - 1)
     at = at[m.codes[at] == codes]  # the text's bigrams that are in the vocabulary
+    x = m.idf[at]
+    x = x / (math.sqrt(float(x @ x)) or 1.0)
+    rows = m.weight[at]
+    z_all = x @ rows + m.bias
     out: dict[Score, LearnedPart] = {}
-    for score, weight in m.weight.items():
-        w = weight[at]
-        idf2 = m.idf2[score]
-        if idf2 is not None:
-            w = w / (math.sqrt(float(idf2[at].sum())) or 1.0)
-        out[score] = LearnedPart(w, at, m.names)
+    z = z_all[m.charges]
+    logp = z - z.max()
+    logp -= math.log(float(np.exp(logp).sum()))
+    for score, cols in m.groups.items():
+        inside = np.isin(m.charges, cols)
+        lin, lout = _logsumexp(logp[inside]), _logsumexp(logp[~inside])
+        total = max(-_LOGIT_CAP, min(_LOGIT_CAP, lin - lout))
+        # Cue weights: each bigram's push of the likeliest class of the group against the likeliest other class.
+        best_in = int(m.charges[inside][np.argmax(z[inside])])
+        best_out = int(m.charges[~inside][np.argmax(z[~inside])])
+        part = LearnedPart(total, x * (rows[:, best_in] - rows[:, best_out]), at, m.names)
+        col = m.heads.get(score)
+        if col is not None:  # the score's own head joins in; its cues are exact (it is linear)
+            part = LearnedPart(total, x * rows[:, col], at, m.names, float(z_all[col]))
+        out[score] = part
     return out
+
+
+def _logsumexp(v: np.ndarray) -> float:
+    if len(v) == 0:
+        return -math.inf
+    top = float(v.max())
+    return top + math.log(float(np.exp(v - top).sum()))
 
 
 def _simplified(text: str) -> str:
@@ -312,7 +356,7 @@ def triage(text: str) -> Triage:
                 sectors.append(name)
             continue
         rule = m.rules.indicators[index]
-        w = m.indicator_weight[rule.key]
+        w = m.indicator_weight[rule.key] * m.rule_scale[rule.score]
         indicators.append(Indicator(rule.key, rule.label, rule.score, w, start, end, text[start:end]))
         if index in seen:
             continue  # each indicator counts once, however often its phrases recur
@@ -325,7 +369,7 @@ def triage(text: str) -> Triage:
             if s not in sectors:
                 sectors.append(s)
     for score, part in learned(simple).items():
-        logit[score] += part.total
+        logit[score] += m.learned_scale[score] * part.total + m.head_scale[score] * part.head
         # The strongest learned cues are shown with a score at or above its review threshold, so such a score never
         # comes without a visible reason; below it they would only be noise.
         if _sigmoid(logit[score]) < m.threshold[score]:
