@@ -150,9 +150,11 @@ class _Learned:
     weight: np.ndarray  # bigrams × classes
     bias: np.ndarray  # per class
     classes: tuple[str, ...]  # G:寻衅滋事, M:滥用职权, 故意伤害, MSG …
-    groups: dict[Score, np.ndarray]  # the classes whose probabilities make each score
-    heads: dict[Score, int]  # scores read from their own head column instead (linear, like a rule weight)
-    charges: np.ndarray  # the columns that are classes of the charge model
+    heads: dict[Score, int]  # a score's own yes/no head column (linear, like a rule weight), where it has one
+    n_charges: int  # the first n columns are the charge model's classes, the heads follow
+    inside: dict[Score, np.ndarray]  # per score, over the charge classes: in its group?
+    index_in: dict[Score, np.ndarray]  # the group's class columns
+    index_out: dict[Score, np.ndarray]  # the other class columns
 
 
 GROUP_PREFIX: dict[Score, str] = {"gang": "G:", "misconduct": "M:"}
@@ -181,10 +183,14 @@ def _charge_model() -> _Learned | None:
         classes = tuple(str(c) for c in z["classes"])
         names = tuple(chr(_FIRST + int(c) // _SPAN) + chr(_FIRST + int(c) % _SPAN) for c in codes)
         heads = {s: classes.index(HEAD_PREFIX + s) for s in SCORES if HEAD_PREFIX + s in classes}
-        charges = np.array([i for i, c in enumerate(classes) if not c.startswith(HEAD_PREFIX)], dtype=np.int64)
-        groups = {s: charges[[classes[i].startswith(p) for i in charges]] for s, p in GROUP_PREFIX.items()}
+        n = sum(not c.startswith(HEAD_PREFIX) for c in classes)
+        if any(c.startswith(HEAD_PREFIX) for c in classes[:n]):
+            raise ValueError("triage_charges.npz: the head columns must follow the charge classes")
+        inside = {s: np.array([c.startswith(p) for c in classes[:n]]) for s, p in GROUP_PREFIX.items()}
         return _Learned(codes, names, z["idf"].astype(np.float64), z["weight"].astype(np.float64),
-                        z["bias"].astype(np.float64), classes, groups, heads, charges)  # fmt: skip
+                        z["bias"].astype(np.float64), classes, heads, n, inside,
+                        {s: np.flatnonzero(v) for s, v in inside.items()},
+                        {s: np.flatnonzero(~v) for s, v in inside.items()})  # fmt: skip
 
 
 @lru_cache(maxsize=1)
@@ -255,19 +261,21 @@ def bigrams_of(text: str) -> set[str]:
 
 @dataclass(frozen=True)
 class LearnedPart:
-    """One score's learned contribution for one text: the log-odds of its group of charges, and how much each of
-    the text's vocabulary bigrams pushed the likeliest class of the group against the likeliest other class."""
+    """One score's learned contribution for one text: the log-odds of its group of charges (and its own head's
+    value, where it has one), and what is needed to say which of the text's bigrams pushed it."""
 
     total: float  # the group's log-odds
-    contributions: np.ndarray
+    head: float  # the score's own head (0 without one)
+    x: np.ndarray  # the text's tf-idf values, one per vocabulary bigram present
+    direction: np.ndarray  # per present bigram: head weight, or (best class of the group − best other class)
     positions: np.ndarray  # into names
     names: tuple[str, ...]  # the vocabulary (_Learned.names)
-    head: float = 0.0  # the score's own head, where it has one
 
     def cues(self) -> list[tuple[float, str]]:
         """The strongest cues (contribution, bigram), best first (computed only for scores worth explaining)."""
-        top = np.argsort(-self.contributions, kind="stable")[:LEARNED_CUES]
-        return [(float(self.contributions[i]), self.names[self.positions[i]]) for i in top]
+        contributions = self.x * self.direction
+        top = np.argsort(-contributions, kind="stable")[:LEARNED_CUES]
+        return [(float(contributions[i]), self.names[self.positions[i]]) for i in top]
 
 
 _LOGIT_CAP = 30.0  # a group probability of exactly 0 or 1 is capped, not infinite
@@ -277,7 +285,7 @@ def learned(simple: str) -> dict[Score, LearnedPart]:
     """The learned part of each score's logit from the bigrams of ``simple`` (the simplified text): with x the
     idf of each of ``bigrams_of(simple)`` in the vocabulary, scaled to unit length, the class logits are
     x·W + b, and a score's part is log(p / (1 − p)) for p the softmax mass of its classes among the charge
-    model's — or, for a score with its own head column, that column's x·w + b."""
+    model's — plus, for a score with its own head column, that column's x·w + b."""
     m = _model().learned
     if m is None:
         return {}
@@ -293,30 +301,22 @@ def learned(simple: str) -> dict[Score, LearnedPart]:
     x = x / (math.sqrt(float(x @ x)) or 1.0)
     rows = m.weight[at]
     z_all = x @ rows + m.bias
+    z = z_all[: m.n_charges]  # the charge classes come first, the heads after them
+    p = np.exp(z - z.max())
     out: dict[Score, LearnedPart] = {}
-    z = z_all[m.charges]
-    logp = z - z.max()
-    logp -= math.log(float(np.exp(logp).sum()))
-    for score, cols in m.groups.items():
-        inside = np.isin(m.charges, cols)
-        lin, lout = _logsumexp(logp[inside]), _logsumexp(logp[~inside])
-        total = max(-_LOGIT_CAP, min(_LOGIT_CAP, lin - lout))
-        # Cue weights: each bigram's push of the likeliest class of the group against the likeliest other class.
-        best_in = int(m.charges[inside][np.argmax(z[inside])])
-        best_out = int(m.charges[~inside][np.argmax(z[~inside])])
-        part = LearnedPart(total, x * (rows[:, best_in] - rows[:, best_out]), at, m.names)
+    for score, inside in m.inside.items():
+        p_in, p_out = float(p[inside].sum()), float(p[~inside].sum())
+        total = math.log(p_in) - math.log(p_out) if p_in > 0 and p_out > 0 else math.copysign(_LOGIT_CAP, p_in - p_out)
         col = m.heads.get(score)
         if col is not None:  # the score's own head joins in; its cues are exact (it is linear)
-            part = LearnedPart(total, x * rows[:, col], at, m.names, float(z_all[col]))
-        out[score] = part
+            direction = rows[:, col]
+        else:  # each bigram's push of the likeliest class of the group against the likeliest other class
+            best_in = m.index_in[score][np.argmax(z[inside])]
+            best_out = m.index_out[score][np.argmax(z[~inside])]
+            direction = rows[:, best_in] - rows[:, best_out]
+        head = float(z_all[col]) if col is not None else 0.0
+        out[score] = LearnedPart(max(-_LOGIT_CAP, min(_LOGIT_CAP, total)), head, x, direction, at, m.names)
     return out
-
-
-def _logsumexp(v: np.ndarray) -> float:
-    if len(v) == 0:
-        return -math.inf
-    top = float(v.max())
-    return top + math.log(float(np.exp(v - top).sum()))
 
 
 def _simplified(text: str) -> str:
