@@ -68,6 +68,17 @@ def test_merge_in_passes_gives_the_same_list_and_keeps_the_chunks(
     assert sorted(p.name for p in work.iterdir()) == [f"chunk-{k:06d}.jsonl" for k in range(14)] + ["manifest.json"]
 
 
+def test_a_work_folder_of_an_older_format_is_refused_by_name(tmp_path: Path) -> None:
+    src = petitions(tmp_path / "p.jsonl", 10)
+    rescreen(src, tmp_path / "out.csv", workers=1, chunk=4)
+    manifest = tmp_path / "out.csv.work" / "manifest.json"
+    old = json.loads(manifest.read_text(encoding="utf-8"))
+    del old["format"]  # as written before chunk files carried rendered rows
+    manifest.write_text(json.dumps(old), encoding="utf-8")
+    with pytest.raises(ValidationError, match="older sanwang"):
+        rescreen(src, tmp_path / "out.csv", workers=1, chunk=4)
+
+
 def test_another_input_is_refused_and_bad_rows_are_named(tmp_path: Path) -> None:
     src = petitions(tmp_path / "p.jsonl", 10)
     rescreen(src, tmp_path / "out.csv", workers=1, chunk=4)

@@ -288,7 +288,14 @@ def rescreen(
         )
     finger = _fingerprint(path, chunk, officials, entities)
     if manifest.exists():
-        if json.loads(manifest.read_text(encoding="utf-8")) != finger:
+        recorded = json.loads(manifest.read_text(encoding="utf-8"))
+        if recorded.get("format") != FORMAT:
+            raise ValidationError(
+                f"工作目录 {work} 由旧版本的 sanwang 写成，格式不同，不能续做；删除该目录后重新开始",
+                f"{work} was written by an older sanwang in another chunk format: delete it to start again",
+                field="input",
+            )
+        if recorded != finger:
             raise ValidationError(
                 f"工作目录 {work} 属于另一个输入文件或另一份名单，不能续做；删除该目录后重新开始",
                 f"{work} belongs to another input or registry: delete it to start again",
