@@ -1,5 +1,6 @@
-"""Preloaded by the re-screening fork server (不是给人直接用的): importing it loads the text tables and the triage
-model once, so every worker forked from the server starts with them instead of loading its own."""
+"""Warm-up (预热) for the re-screening fork server, which imports this module once: importing it loads the text
+tables and the triage model, so every worker forked from the server starts with them instead of loading its own.
+Not for other use: importing it costs a model load."""
 
 from sanwang.text.normalize import normalize
 from sanwang.text.triage import triage
