@@ -13,8 +13,8 @@ unit length. Its classes are the charges: ``G:`` + each gang-type charge, ``M:``
 charge, every other charge, ``MSG`` for citizen messages (a charge with fewer than 5 facts joins ``G:rare``,
 ``M:rare`` or ``rare``). A fact takes its gang charge first, then its misconduct charge, then its first charge.
 Each score adds the log-odds of its group to the rule weights of ``triage.yaml`` (a fixed offset, as they were
-written for petitions, whose words court facts hardly use) and the bias. C = 300 was chosen by 5-fold
-cross-validation on the train part (docs/triage.md).
+written for petitions, whose words court facts hardly use) and the bias. C = 300 and balanced class weights
+were chosen by 5-fold cross-validation on the train part (docs/triage.md).
 """
 
 from __future__ import annotations
@@ -100,7 +100,8 @@ def _fit(texts: list[str], labels: np.ndarray) -> tuple[Any, Any]:
 
     v = TfidfVectorizer(analyzer=lambda t: sorted(tri.bigrams_of(t)), binary=True, min_df=MIN_DF, max_features=VOCAB)
     x = v.fit_transform(texts)
-    return v, LogisticRegression(C=C, max_iter=5000).fit(x, labels)
+    # Balanced class weights: the gang and misconduct classes are a few dozen facts among thousands.
+    return v, LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(x, labels)
 
 
 def group_logit(proba: np.ndarray, classes: np.ndarray, score: tri.Score) -> np.ndarray:
