@@ -92,7 +92,10 @@ def run() -> dict[str, Any]:
     scenario = generate("small", 7)
     texts = [normalize(c.summary).text for c in scenario.clues]
     ys = np.array([c.kind in ("umbrella", "ordinary") for c in scenario.clues])
-    ms = np.array([triage(t).misconduct for t in texts])
+    yg = np.array([c.kind in ("umbrella", "gang") for c in scenario.clues])  # gang reports, with or without an official
+    scored = [triage(t) for t in texts]
+    ms = np.array([t.misconduct for t in scored])
+    gs = np.array([t.gang for t in scored])
     sample = [d.text[:300] for d in docs if len(d.text) >= 300][:500] or [d.text for d in docs[:500]]
     t0 = time.perf_counter()
     for t in sample:
@@ -102,7 +105,10 @@ def run() -> dict[str, Any]:
         "machine": machine(),
         "extra_files": extra,
         "test_texts": len(docs),
-        "gang": score_part(docs, "gang"),
+        "gang": {
+            **score_part(docs, "gang"),
+            "scenario": {"texts": len(texts), "positives": int(yg.sum()), "curve": curve(gs, yg)},
+        },
         "misconduct": {
             **score_part(docs, "misconduct"),
             "scenario": {
@@ -127,6 +133,16 @@ def _verdict(part: dict[str, Any]) -> str:
         return "**not measurable** (fewer than 30 positives in the test part)"
     ok = part["curve"]["recall_at_precision_85"] >= 0.95
     return "**met**" if ok else "**missed**"
+
+
+def _gang_scenario(g: dict[str, Any]) -> str:
+    sc = g.get("scenario")
+    if not sc:
+        return ""
+    c = sc["curve"]
+    return (f" Gang score on the same corpus ({sc['positives']} reports about a gang, with or without an"
+            f" official): recall at precision 0.85 {c['recall_at_precision_85']}, precision at recall 0.95"
+            f" {c['precision_at_recall_95']}.")  # fmt: skip
 
 
 def render(r: dict[str, Any]) -> str:
@@ -164,7 +180,7 @@ messages ({r["test_texts"]} texts), never used for training, for choosing featur
 
 Misconduct score on the scenario corpus (synthetic petitions, {sc["texts"]} texts, {sc["positives"]} about
 officials): recall at precision 0.85 {sc["curve"]["recall_at_precision_85"]}, precision at recall 0.95
-{sc["curve"]["precision_at_recall_95"]}.
+{sc["curve"]["precision_at_recall_95"]}.{_gang_scenario(g)}
 
 Cost: {r["microseconds_per_text"]} µs per 300-character text on one core.
 
