@@ -8,6 +8,7 @@ Characters are those of simplified Chinese; the normaliser runs traditional→si
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -27,23 +28,34 @@ _EVERYDAY_TAGS = frozenset({"v", "vn", "vd", "a", "ad", "an", "d", "n", "c", "p"
 EVERYDAY_MIN_FREQ = 500
 
 
+def _dictionary() -> Iterator[tuple[str, int, str]]:
+    """(word, frequency, tag) of every line of jieba's dict.txt, read directly (no tokenizer start-up); nothing
+    when jieba is not installed."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or spec.origin is None:
+        return
+    with (Path(spec.origin).parent / "dict.txt").open(encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 3:
+                yield parts[0], int(parts[1]), parts[2]
+
+
 @cache
 def everyday_words() -> frozenset[str]:
     """Common words of jieba's dictionary (an everyday tag and frequency ≥ 500): 合作, 资源, 友好, 通道 …
 
-    A county whose short name is one of these (合作市, 资源县) is only recognised with its suffix. Read from
-    jieba's dict.txt directly (no tokenizer start-up); empty when jieba is not installed.
+    A county whose short name is one of these (合作市, 资源县) is only recognised with its suffix. Empty when
+    jieba is not installed.
     """
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or spec.origin is None:
-        return frozenset()
-    found: set[str] = set()
-    with (Path(spec.origin).parent / "dict.txt").open(encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) == 3 and parts[2] in _EVERYDAY_TAGS and int(parts[1]) >= EVERYDAY_MIN_FREQ:
-                found.add(parts[0])
-    return frozenset(found)
+    return frozenset(w for w, freq, tag in _dictionary() if tag in _EVERYDAY_TAGS and freq >= EVERYDAY_MIN_FREQ)
+
+
+@cache
+def non_name_words(min_freq: int) -> frozenset[str]:
+    """Words of jieba's dictionary at least ``min_freq`` frequent and not tagged as a person's name (nr…): what a
+    name rule should not read as a name (时刻, 经济, 乘客). Empty when jieba is not installed."""
+    return frozenset(w for w, freq, tag in _dictionary() if freq >= min_freq and not tag.startswith("nr"))
 
 
 def longest_first(words: frozenset[str] | tuple[str, ...]) -> tuple[str, ...]:

@@ -62,12 +62,6 @@ def _lexicon() -> tuple[Any, dict[str, str]]:
     return jieba.dt, jieba.posseg.dt.word_tag_tab
 
 
-def everyday_word(word: str, min_freq: int) -> bool:
-    """Whether ``word`` is in jieba's dictionary at least ``min_freq`` times and not tagged as a person's name."""
-    tokenizer, tags = _lexicon()
-    return int(tokenizer.FREQ.get(word, 0)) >= min_freq and not tags.get(word, "").startswith("nr")
-
-
 def _word_features(text: str) -> list[tuple[str, str]]:
     """Per character: its place in jieba's word (B, M, E or S plus the word length, capped at 4) and the word's
     dictionary tag (nr person, ns place, nt organisation …; ``?`` for a word jieba's HMM made up)."""
