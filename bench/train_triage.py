@@ -33,9 +33,9 @@ from sanwang.text import triage as tri
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "src" / "sanwang" / "text" / "data"
 VOCAB, MIN_DF, C, MIN_CLASS = 20000, 2, 300.0, 5
-# A score whose learned part is its own yes/no head over the same bigrams (fitted with the rule weights as a fixed
-# offset, L2 strength HEAD_C) instead of its group of the charge model: chosen per score on out-of-fold figures of
-# the train part and on the synthetic petitions (docs/triage.md).
+# Scores that add their own yes/no head over the same bigrams to their group of the charge model (fitted with the
+# rule weights as a fixed offset; the value is its L2 strength C): chosen per score on out-of-fold figures of the
+# train part and on the synthetic petitions (docs/triage.md).
 HEADS: dict[str, float] = {"misconduct": 1000.0}
 
 
@@ -128,7 +128,7 @@ def mixing(learned: np.ndarray, rules: np.ndarray, y: np.ndarray, head: np.ndarr
 
     start = np.array([0.0, 1.0] + ([1.0] if head is not None else []))
     theta = minimize(loss, start, jac=True, method="L-BFGS-B").x
-    out = {"bias": round(float(theta[0]), 4), "learned_scale": round(max(0.25, float(theta[1])), 4), "rule_scale": 1.0}
+    out = {"bias": round(float(theta[0]), 4), "learned_scale": round(max(0.25, float(theta[1])), 4)}
     if head is not None:
         out["head_scale"] = round(max(0.25, float(theta[2])), 4)
     return out

@@ -131,10 +131,9 @@ class _Model:
     indicator_weight: dict[str, float]
     learned: _Learned | None
     threshold: dict[Score, float]
-    # How the learned part and the rule weights are mixed into each score (fitted on out-of-fold scores of the
-    # training data: bench/train_triage.py); 1 and 1 without a learned model.
+    # How the learned parts are mixed with the rule weights (which stay as written) into each score: fitted on
+    # out-of-fold scores of the training data (bench/train_triage.py); 1 and 0 without a learned model.
     learned_scale: dict[Score, float]
-    rule_scale: dict[Score, float]
     head_scale: dict[Score, float]
 
 
@@ -213,7 +212,6 @@ def _model() -> _Model:
     threshold: dict[Score, float] = {s: 0.5 for s in SCORES}
     charges = None
     learned_scale: dict[Score, float] = {s: 1.0 for s in SCORES}
-    rule_scale: dict[Score, float] = {s: 1.0 for s in SCORES}
     head_scale: dict[Score, float] = {s: 0.0 for s in SCORES}
     if learned.get("rules_version") == rules.version:  # an office's own rule file: its prior weights stand
         charges = _charge_model()
@@ -223,9 +221,8 @@ def _model() -> _Model:
                 bias[score] = float(part["bias"])
                 threshold[score] = float(part.get("threshold", 0.5))
                 learned_scale[score] = float(part.get("learned_scale", 1.0))
-                rule_scale[score] = float(part.get("rule_scale", 1.0))
                 head_scale[score] = float(part.get("head_scale", 0.0))
-    return _Model(rules, auto, bias, weight, charges, threshold, learned_scale, rule_scale, head_scale)
+    return _Model(rules, auto, bias, weight, charges, threshold, learned_scale, head_scale)
 
 
 _FIRST = 0x4E00
@@ -356,7 +353,7 @@ def triage(text: str) -> Triage:
                 sectors.append(name)
             continue
         rule = m.rules.indicators[index]
-        w = m.indicator_weight[rule.key] * m.rule_scale[rule.score]
+        w = m.indicator_weight[rule.key]
         indicators.append(Indicator(rule.key, rule.label, rule.score, w, start, end, text[start:end]))
         if index in seen:
             continue  # each indicator counts once, however often its phrases recur
