@@ -309,6 +309,7 @@ def rescreen(
     todo = ((k, rows) for k, rows in _chunks(path, chunk) if k not in done)
 
     with_entities = entities is not None
+    report = progress or (lambda n: None)
 
     def task(k: int, rows: list[tuple[int, str, str]]) -> tuple[list[tuple[int, str, str]], str, bool]:
         return rows, str(work / f"chunk-{k:06d}.jsonl"), with_entities
@@ -316,23 +317,16 @@ def rescreen(
     if workers == 1:
         _init_worker(officials, entities)
         for k, rows in todo:
-            n = _screen_chunk(*task(k, rows))
-            if progress:
-                progress(n)
+            report(_screen_chunk(*task(k, rows)))
     else:
-        ctx = _pool_context()
-        with ctx.Pool(workers, initializer=_init_worker, initargs=(officials, entities)) as pool:
+        with _pool_context().Pool(workers, initializer=_init_worker, initargs=(officials, entities)) as pool:
             pending: list[Any] = []
             for k, rows in todo:
                 pending.append(pool.apply_async(_screen_chunk, task(k, rows)))
                 while len(pending) >= 2 * workers:  # bounded: memory stays flat however long the input
-                    n = pending.pop(0).get()
-                    if progress:
-                        progress(n)
+                    report(pending.pop(0).get())
             for res in pending:
-                n = res.get()
-                if progress:
-                    progress(n)
+                report(res.get())
     for stale in [*work.glob("*.tmp"), *work.glob("merge-*")]:  # left by a killed run (never a finished chunk)
         stale.unlink()
     written = _merge_chunks(sorted(work.glob("chunk-*.jsonl")), out, with_entities=with_entities)
