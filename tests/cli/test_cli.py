@@ -18,8 +18,10 @@ from tests.services.test_import import BAD, GOOD, write_csv
 SANWANG = shutil.which("sanwang", path=str(Path(sys.executable).parent)) or "sanwang"
 
 
-def run(home: Path, *args: str, ok: bool = True, user: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SANWANG_HOME": str(home), "COLUMNS": "200"}
+def run(
+    home: Path, *args: str, ok: bool = True, user: str | None = None, columns: int = 200
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SANWANG_HOME": str(home), "COLUMNS": str(columns)}
     env.pop("SANWANG_DATABASE_URL", None)
     if user:
         env["SANWANG_USER"] = user
@@ -93,6 +95,28 @@ def test_import_list_show_workflow_stats_export(home: Path, tmp_path: Path) -> N
     out = tmp_path / "ledger.xlsx"
     assert js(home, "ledger", "export", str(out), user="clerk")["rows"] == 3
     assert out.stat().st_size > 0
+
+
+def test_tables_keep_numbers_and_dates_whole_and_speak_chinese(home: Path, tmp_path: Path) -> None:
+    # A pipe or a narrow terminal is 80 columns: rich used to cut dates to "2019-0…" there.
+    js(home, "clue", "import", str(write_csv(tmp_path / "l.csv", GOOD)), user="clerk")
+    clues = js(home, "clue", "list", user="clerk")
+    listed = run(home, "clue", "list", user="clerk", columns=80).stdout
+    assert "…" not in listed
+    for c in clues:
+        assert c["number"] in listed and c["received"] in listed and c["due"] in listed
+    num = clues[1]["number"]
+    run(home, "clue", "assign", num, "--handler", "inv", "--on", "2019-05-07", user="clerk")
+    shown = run(home, "clue", "show", num, user="inv", columns=80).stdout
+    # History and deadlines by their Chinese names; the stored English names stay in --json.
+    assert "分办" in shown and "待处置" in shown and "assign" not in shown and "awaiting" not in shown
+    assert "线索登记后提出处置意见" in shown and "disposal_opinion" not in shown
+    assert [h["action"] for h in js(home, "clue", "show", num, user="inv")["history"]] == ["register", "assign"]
+    # Roles are given and shown by their Chinese names too.
+    run(home, "user", "add", "liu", "--name", "刘审理", "--unit", "530600-JW", "--roles", "审理人员,承办人")
+    assert {u["username"]: u["roles"] for u in js(home, "user", "list")}["liu"] == "adjudicator,investigator"
+    users = run(home, "user", "list").stdout
+    assert "审理人员、承办人" in users and "案件监督管理员、信访受理员" in users
 
 
 def test_bad_import_names_lines_and_writes_nothing(home: Path, tmp_path: Path) -> None:

@@ -64,6 +64,18 @@ def test_the_learned_misconduct_part_reads_court_language() -> None:
     assert cues and all(COURT_FACT[i.start : i.end] == i.text for i in cues)
 
 
+def test_a_learned_cue_is_shown_as_the_word_it_sits_in() -> None:
+    text = "反映昭阳区凤凰街道办事处主任王建国收受好处费二十万元，为其充当保护伞。"
+    cues = [i for i in tri.triage(text).indicators if i.key.startswith("learned.")]
+    assert cues and all(text[i.start : i.end] == i.text and i.label == f"模型特征「{i.text}」" for i in cues)
+    spans = [(i.key, i.start, i.end) for i in cues]
+    assert len(spans) == len(set(spans))  # 办事 and 事处 are one reason, not two
+    # The word around a bigram, longest first; the bigram itself where no dictionary word holds it.
+    simple = "街道办事处主任"
+    assert simple[slice(*tri.cue_span(simple, simple.find("事处"), 2))] == "办事处"
+    assert tri.cue_span("乙丙", 0, 2) == (0, 2)
+
+
 def _reference_logit(simple: str) -> dict[str, float]:
     """The learned part computed the slow way, from the shipped arrays and ``bigrams_of``, one bigram at a time."""
     import io

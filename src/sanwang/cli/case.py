@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from sanwang.cli.common import AS_USER, JSON, ON, day, emit, kv, out, table, unit_of_work
+from sanwang.cli.common import AS_USER, JSON, ON, day, deadline_table, emit, history_table, kv, out, table, unit_of_work
 from sanwang.domain.errors import ValidationError
 
 app = typer.Typer(no_args_is_help=True)
@@ -440,9 +440,5 @@ def _render(d: dict[str, Any]) -> None:
         [("id", "编号"), ("to_unit", "单位"), ("due", "期限"), ("followed_up_on", "落实")],
         d["recommendations"],
     )
-    table("期限 / deadlines", [("rule", "规则"), ("due", "到期"), ("met_on", "完成")], d["deadlines"])
-    table(
-        "操作记录 / history",
-        [("day", "日期"), ("action", "操作"), ("actor_name", "操作人"), ("to_state", "状态"), ("reason", "理由")],
-        d["history"],
-    )
+    deadline_table(d["deadlines"])
+    history_table("case", d["history"])

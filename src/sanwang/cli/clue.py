@@ -7,7 +7,20 @@ from typing import Any
 
 import typer
 
-from sanwang.cli.common import AS_USER, JSON, ON, day, emit, kv, out, table, unit_of_work, username
+from sanwang.cli.common import (
+    AS_USER,
+    JSON,
+    ON,
+    day,
+    deadline_table,
+    emit,
+    history_table,
+    kv,
+    out,
+    table,
+    unit_of_work,
+    username,
+)
 from sanwang.domain.workflow import ACTION_ZH
 
 app = typer.Typer(no_args_is_help=True)
@@ -269,12 +282,8 @@ def _render_clue(d: dict[str, Any]) -> None:
         )
     kv(f"线索 {d['number']}", head)
     out.print(d["summary"])
-    table("期限 / deadlines", [("rule", "规则"), ("due", "到期"), ("met_on", "完成")], d["deadlines"])
-    table(
-        "操作记录 / history",
-        [("day", "日期"), ("action", "操作"), ("actor_name", "操作人"), ("to_state", "状态"), ("reason", "理由")],
-        d["history"],
-    )
+    deadline_table(d["deadlines"])
+    history_table("clue", d["history"])
 
 
 # Entity types listed on the clue, in this order (the rest is in --json).

@@ -11,11 +11,13 @@ from datetime import date
 from typing import Any
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
 from sanwang.domain.errors import ValidationError
+from sanwang.domain.events import event_zh, state_zh
 from sanwang.domain.values import parse_date
 from sanwang.domain.workflow import Actor
 from sanwang.services.context import actor_for
@@ -66,17 +68,48 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, default=default, indent=None) + "\n")
 
 
+# Cells up to this many columns wide (dates, numbers, states) are kept whole on one line.
+_SHORT_CELL = 12
+
+
 def table(title: str, columns: Sequence[tuple[str, str]], rows: Sequence[dict[str, Any]]) -> None:
-    """A rich table of ``rows``; ``columns`` are (key, header) pairs."""
+    """A rich table of ``rows``; ``columns`` are (key, header) pairs.
+
+    Nothing is cut off on a narrow terminal or in a pipe (80 columns): the first column (the record's number) and
+    short values such as dates keep their width, longer text folds onto more lines."""
+    cells = [[_cell(r.get(k)) for k, _ in columns] for r in rows]
     t = Table(title=title, show_lines=False)
     for i, (_, header) in enumerate(columns):
-        # The first column is the record's number: never folded, whatever the terminal width.
-        t.add_column(
-            header, no_wrap=i == 0, min_width=len(str(rows[0].get(columns[0][0], ""))) if rows and i == 0 else None
-        )
-    for r in rows:
-        t.add_row(*("" if r.get(k) is None else str(r.get(k)) for k, _ in columns))
+        widest = max((cell_len(c[i]) for c in cells), default=0)
+        # A short column is as wide as its widest value (its header may fold); a long one folds its text.
+        whole = i == 0 or widest <= _SHORT_CELL
+        t.add_column(header, no_wrap=i == 0, min_width=widest if whole and widest else None, overflow="fold")
+    for c in cells:
+        t.add_row(*c)
     out.print(t)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def history_table(entity_kind: str, rows: Sequence[dict[str, Any]]) -> None:
+    """操作记录: a record's events with their actions and states in Chinese (the stored names are in --json)."""
+    table(
+        "操作记录 / history",
+        [("day", "日期"), ("action", "操作"), ("actor_name", "操作人"), ("to_state", "状态"), ("reason", "理由")],
+        [{**r, "action": event_zh(entity_kind, r["action"]), "to_state": state_zh(entity_kind, r["to_state"])}
+         for r in rows],
+    )  # fmt: skip
+
+
+def deadline_table(rows: Sequence[dict[str, Any]]) -> None:
+    """期限: a record's open and met deadlines by their Chinese names."""
+    table("期限 / deadlines", [("rule_zh", "期限"), ("due", "到期"), ("met_on", "完成")], rows)
 
 
 def emit(data: Any, as_json: bool, render: Callable[[Any], None]) -> None:
@@ -88,8 +121,8 @@ def emit(data: Any, as_json: bool, render: Callable[[Any], None]) -> None:
 
 def kv(title: str, data: dict[str, Any]) -> None:
     t = Table(title=title, show_header=False)
-    t.add_column("")
-    t.add_column("")
+    t.add_column("", no_wrap=True)
+    t.add_column("", overflow="fold")
     for k, v in data.items():
         t.add_row(str(k), "" if v is None else str(v))
     out.print(t)

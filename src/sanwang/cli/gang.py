@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from sanwang.cli.common import AS_USER, JSON, ON, day, emit, kv, out, table, unit_of_work
+from sanwang.cli.common import AS_USER, JSON, ON, day, emit, history_table, kv, out, table, unit_of_work
 from sanwang.domain.errors import ValidationError
 from sanwang.domain.values import parse_date
 
@@ -354,8 +354,4 @@ def _render(d: dict[str, Any]) -> None:
     )
     table("线索移送 / transfers", TRANSFER_COLUMNS, d["transfers"])
     table("关联案件 / cases", [("number", "案件编号"), ("subject", "被审查调查人"), ("state", "状态")], d["cases"])
-    table(
-        "操作记录 / history",
-        [("day", "日期"), ("action", "操作"), ("actor_name", "操作人"), ("to_state", "状态"), ("reason", "理由")],
-        d["history"],
-    )
+    history_table("gang_case", d["history"])

@@ -10,7 +10,10 @@ import typer
 from sqlalchemy.orm import Session
 
 from sanwang.cli.common import AS_USER, JSON, emit, open_store, out, table, username
+from sanwang.domain.roles import roles_zh
 from sanwang.services.units import add_unit, add_user, check_admin, check_new_username, list_units, list_users
+
+_USER_COLUMNS = [("username", "登录名"), ("name", "姓名"), ("unit", "单位"), ("roles", "角色")]
 
 unit_app = typer.Typer(no_args_is_help=True)
 
@@ -60,7 +63,9 @@ def user_add(
     new_username: str = typer.Argument(..., metavar="USERNAME", help="登录名 / username"),
     name: str = typer.Option(..., "--name", help="姓名 / name"),
     unit: str = typer.Option(..., "--unit", help="所在单位代码 / unit code"),
-    roles: str = typer.Option(..., "--roles", help="角色，逗号分隔 / comma-separated roles"),
+    roles: str = typer.Option(
+        ..., "--roles", help="角色（英文名或中文名），逗号分隔 / comma-separated roles, by name or Chinese name"
+    ),
     id_number: str | None = typer.Option(None, "--id-number", help="身份证号（用于回避） / ID number, for recusal"),
     as_user: str | None = AS_USER,
     as_json: bool = JSON,
@@ -72,8 +77,8 @@ def user_add(
         check_new_username(s, new_username, name)
         idn = IdNumber.parse(id_number, field="--id-number").value if id_number else None
         u = add_user(s, username=new_username, name=name, unit_code=unit, roles=roles.split(","), id_number=idn)
-        data = {"username": u.username, "name": u.name, "roles": u.roles}
-    emit(data, as_json, lambda d: table("用户 / user", [(k, k) for k in d], [d]))
+        data = {"username": u.username, "name": u.name, "unit": unit, "roles": u.roles}
+    emit(data, as_json, lambda d: table("用户 / user", _USER_COLUMNS, [{**d, "roles": roles_zh(d["roles"])}]))
 
 
 @user_app.command("list")
@@ -81,8 +86,9 @@ def user_list(as_json: bool = JSON) -> None:
     """列出用户 / list users."""
     with open_store().session() as s:
         rows = list_users(s)
-    cols = [("username", "登录名"), ("name", "姓名"), ("unit", "单位"), ("roles", "角色")]
-    emit(rows, as_json, lambda r: table("用户 / users", cols, r))
+    emit(
+        rows, as_json, lambda r: table("用户 / users", _USER_COLUMNS, [{**u, "roles": roles_zh(u["roles"])} for u in r])
+    )
 
 
 @user_app.command("relative")

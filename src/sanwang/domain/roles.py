@@ -21,6 +21,20 @@ class Role(StrEnum):
     def zh(self) -> str:
         return ROLE_ZH[self]
 
+    @classmethod
+    def parse(cls, text: str) -> Role:
+        """A role by its name or its Chinese name (信访受理员); ValueError for neither."""
+        key = text.strip()
+        for role in cls:
+            if key in (role.value, role.zh):
+                return role
+        raise ValueError(key)
+
+
+def roles_zh(roles: str) -> str:
+    """A user's stored roles (comma-separated names) as users say them: 信访受理员、案件监督管理员."""
+    return "、".join(ROLE_ZH.get(Role(r), r) if r in {x.value for x in Role} else r for r in roles.split(",") if r)
+
 
 ROLE_ZH: dict[Role, str] = {
     Role.INTAKE_CLERK: "信访受理员",

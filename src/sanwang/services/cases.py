@@ -603,6 +603,7 @@ def show_case(session: Session, *, actor: Actor, number: str) -> dict[str, Any]:
             "deadlines": [
                 {
                     "rule": x.rule,
+                    "rule_zh": deadlines.rule_zh(x.rule),
                     "trigger": x.trigger_on.isoformat(),
                     "due": x.due.isoformat(),
                     "met_on": x.met_on.isoformat() if x.met_on else None,

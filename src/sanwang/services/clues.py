@@ -576,6 +576,7 @@ def show_clue(
             "deadlines": [
                 {
                     "rule": d.rule,
+                    "rule_zh": deadlines.rule_zh(d.rule),
                     "trigger": d.trigger_on.isoformat(),
                     "due": d.due.isoformat(),
                     "warn_from": d.warn_from.isoformat(),

@@ -17,6 +17,19 @@ from sanwang.services.context import record
 from sanwang.store.db import bulk_insert
 from sanwang.store.tables import Deadline, table_of
 
+# Deadlines the program sets outside deadlines.yaml (督办 reports, 批示, 留置 notices): their Chinese names.
+EXTRA_RULE_ZH = {
+    "progress_report": "重点督办定期报告进展",
+    "instruction": "落实领导批示",
+    "family_notice": "留置后通知家属",
+}
+
+
+def rule_zh(name: str) -> str:
+    """The Chinese name of a deadline rule (期限名称), or the name itself for a rule no longer configured."""
+    return next((r.zh for r in deadline_rules().rules if r.name == name), None) or EXTRA_RULE_ZH.get(name, name)
+
+
 T = TypeVar("T")
 
 

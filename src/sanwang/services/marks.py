@@ -33,7 +33,7 @@ from sanwang.domain.cases import (
     entity_kind,
     mark_kind,
 )
-from sanwang.domain.deadlines import deadline_rules, due_date, parse_period
+from sanwang.domain.deadlines import due_date, parse_period
 from sanwang.domain.errors import NotFound, TransitionRefused, ValidationError
 from sanwang.domain.workflow import Actor
 from sanwang.services import deadlines
@@ -59,11 +59,6 @@ from sanwang.store.tables import (
 
 PROGRESS_RULE = "progress_report"
 INSTRUCTION_RULE = "instruction"
-EXTRA_RULE_ZH = {
-    PROGRESS_RULE: "重点督办定期报告进展",
-    INSTRUCTION_RULE: "落实领导批示",
-    "family_notice": "留置后通知家属",
-}
 
 
 @dataclass(frozen=True)
@@ -498,7 +493,6 @@ def list_overdue(
         q = q.where(Deadline.entity_kind.in_(list(kinds)))
     rows = list(session.scalars(q))
     refs = _refs(session, actor, [(d.entity_kind, d.entity_id) for d in rows])
-    names = {r.name: r.zh for r in deadline_rules().rules} | EXTRA_RULE_ZH
     out = []
     for d in rows:
         ref = refs.get((d.entity_kind, d.entity_id))
@@ -511,7 +505,7 @@ def list_overdue(
                 "entity_id": d.entity_id,
                 "reference": ref[0],
                 "rule": d.rule,
-                "rule_zh": names.get(d.rule, d.rule),
+                "rule_zh": deadlines.rule_zh(d.rule),
                 "trigger_on": d.trigger_on.isoformat(),
                 "due": d.due.isoformat(),
                 "days_overdue": (as_of - d.due).days,

@@ -58,9 +58,9 @@ def add_user(
 ) -> User:
     """Create a user with roles (safe to repeat)."""
     try:
-        clean = sorted({Role(r).value for r in roles})
+        clean = sorted({Role.parse(r).value for r in roles})
     except ValueError:
-        known = ", ".join(r.value for r in Role)
+        known = ", ".join(f"{r.value}（{r.zh}）" for r in Role)
         raise ValidationError(f"未知角色，可选：{known}", f"unknown role; choose from {known}", field="roles") from None
     existing = session.scalar(select(User).where(User.username == username))
     if existing is not None:

@@ -32,6 +32,7 @@ import numpy as np
 from pydantic import BaseModel, Field, field_validator
 
 from sanwang.domain.config import load
+from sanwang.text import lexicon
 from sanwang.text.t2s import convert as to_simplified
 
 Score = Literal["gang", "misconduct"]
@@ -336,6 +337,17 @@ def indicator_hits(simple: str) -> list[tuple[int, int, int]]:
     return hits
 
 
+def cue_span(simple: str, start: int, length: int) -> tuple[int, int]:
+    """Where a learned cue at ``start`` is shown: the longest dictionary word of three or four characters around it
+    (a reader sees 「办事处」, not the bigram 「事处」 the model weighed), else the cue itself."""
+    words = lexicon.compound_words()
+    for size in (4, 3):
+        for a in range(max(0, start + length - size), start + 1):
+            if a + size <= len(simple) and simple[a : a + size] in words:
+                return a, a + size
+    return start, start + length
+
+
 def triage(text: str) -> Triage:
     """Score ``text`` (normalised or raw; offsets are into the text as given)."""
     m = _model()
@@ -371,12 +383,14 @@ def triage(text: str) -> Triage:
         # comes without a visible reason; below it they would only be noise.
         if _sigmoid(logit[score]) < m.threshold[score]:
             continue
+        shown: set[tuple[int, int]] = set()
         for w, g in part.cues():
             if w >= 0.3:
-                i = simple.find(g)
-                indicators.append(
-                    Indicator(f"learned.{score}", f"模型特征「{g}」", score, w, i, i + len(g), text[i : i + len(g)])
-                )
+                i, j = cue_span(simple, simple.find(g), len(g))
+                if (i, j) not in shown:  # two bigrams of one word (办事, 事处) are one reason
+                    shown.add((i, j))
+                    label = f"模型特征「{simple[i:j]}」"
+                    indicators.append(Indicator(f"learned.{score}", label, score, w, i, j, text[i:j]))
     indicators.sort(key=lambda i: (i.start, i.end))
     return Triage(
         gang=_sigmoid(logit["gang"]),
