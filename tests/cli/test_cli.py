@@ -119,6 +119,26 @@ def test_tables_keep_numbers_and_dates_whole_and_speak_chinese(home: Path, tmp_p
     assert "审理人员、承办人" in users and "案件监督管理员、信访受理员" in users
 
 
+def test_changed_triage_rules_are_flagged_and_rescored(home: Path, tmp_path: Path) -> None:
+    js(home, "clue", "import", str(write_csv(tmp_path / "l.csv", GOOD)), user="clerk")
+    assert "rescore" not in run(home, "clue", "list", "--sort", "gang", user="clerk").stderr
+    (home / "config").mkdir(exist_ok=True)
+    (home / "config" / "triage.yaml").write_text(
+        "version: 9\nbias: {gang: -1.0, misconduct: -1.0}\nindicators:\n"
+        "  - {key: k, label: 甲, score: gang, weight: 1, phrases: [保护伞]}\n",
+        encoding="utf-8",
+    )
+    # The queue is still shown, with a warning naming the command that brings the scores up to date.
+    stale = run(home, "clue", "list", "--sort", "gang", user="clerk")
+    assert "3 条线索" in stale.stderr and "sanwang clue rescore" in stale.stderr and stale.stdout
+    assert run(home, "clue", "rescore", user="clerk", ok=False).returncode != 0  # administrators only
+    assert js(home, "clue", "rescore", user="admin")["rescored"] == 3
+    assert "rescore" not in run(home, "clue", "list", "--sort", "gang", user="clerk").stderr
+    assert js(home, "init")["clues_rescored"] == 0
+    (home / "config" / "triage.yaml").unlink()  # back to the shipped model: init (the upgrade step) re-scores
+    assert js(home, "init")["clues_rescored"] == 3
+
+
 def test_bad_import_names_lines_and_writes_nothing(home: Path, tmp_path: Path) -> None:
     bad = write_csv(tmp_path / "bad.csv", GOOD + BAD)
     proc = run(home, "clue", "import", str(bad), user="clerk", ok=False)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
 
-from sanwang.domain.errors import ValidationError
+from sanwang.domain.errors import AccessDenied, ValidationError
 from sanwang.services.clues import ClueDraft, SubjectDraft, register_clues
 from sanwang.services.context import actor_for, unit_by_code
 from sanwang.services.search import highlight, search
-from sanwang.services.textindex import ensure_indexed, tsvector_literal
+from sanwang.services.textindex import ensure_indexed, index_pending, stale_count, tsvector_literal
 from sanwang.store.db import Store
 from sanwang.store.tables import AuditEntry, Clue, ClueTextPending
 from sanwang.text.segment import index_tokens, query_terms
@@ -128,3 +129,44 @@ def test_triage_is_stored_shown_and_orders_the_work_queue(store: Store) -> None:
             assert TEXTS["a"][i["start"] : i["end"]] == i["text"]
         with pytest.raises(ValidationError, match="unknown sort"):
             list_clues(s, actor=leader, sort="newest")
+
+
+OFFICE_RULES = (  # an office's own triage.yaml: another version, so its rules alone score
+    "version: 2\nbias: {gang: -2.0, misconduct: -2.0}\nindicators:\n"
+    "  - {key: lamp, label: 路灯, score: gang, weight: 6, phrases: [路灯]}\n"
+)
+
+
+def test_a_new_model_or_office_rules_rescore_the_clues(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sanwang.services.clues import list_clues, rescore_clues
+    from sanwang.text import triage as tri
+
+    n = _world(store)
+    with store.session() as s:
+        assert index_pending(s) == len(TEXTS) and stale_count(s) == 0
+        # A clue scored before versions were kept (revision 0006) is out of date.
+        c_id = s.scalar(select(Clue.id).where(Clue.number == n["c"]))
+        s.execute(text("UPDATE clue_triage SET version = NULL WHERE clue_id = :i"), {"i": c_id})
+        assert stale_count(s) == 1
+    (tmp_path / "home" / "config").mkdir(parents=True)
+    (tmp_path / "home" / "config" / "triage.yaml").write_text(OFFICE_RULES, encoding="utf-8")
+    monkeypatch.setenv("SANWANG_HOME", str(tmp_path / "home"))
+    tri._model.cache_clear()
+    try:
+        with store.session() as s:
+            assert stale_count(s) == len(TEXTS)  # the office's rules are not what scored any clue
+            with pytest.raises(AccessDenied):
+                rescore_clues(s, actor=actor_for(s, "leader"))
+        with store.session() as s:
+            admin = actor_for(s, "admin")
+            before = {i: b for i, b in s.execute(select(Clue.id, Clue.summary))}
+            assert rescore_clues(s, actor=admin) == len(TEXTS) and rescore_clues(s, actor=admin) == 0
+            assert stale_count(s) == 0
+            queue = list_clues(s, actor=actor_for(s, "leader"), sort="gang")
+            assert queue[0]["number"] == n["c"]  # the office's rule puts the street-lamp letter first
+            assert {i: b for i, b in s.execute(select(Clue.id, Clue.summary))} == before
+            assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "rescore")) == 1
+    finally:
+        tri._model.cache_clear()

@@ -14,6 +14,7 @@ from sanwang.cli.common import (
     day,
     deadline_table,
     emit,
+    err,
     history_table,
     kv,
     out,
@@ -167,6 +168,35 @@ def list_(
         )
     title = "超期线索 / overdue clues" if overdue else "临期线索 / due soon" if warning else "线索台账 / clues"
     emit(rows, as_json, lambda r: table(f"{title}（{len(r)}）", LIST_COLUMNS, r))
+    if stale := sum(bool(r.get("triage_stale")) for r in rows):
+        err.print(
+            f"注意：{stale} 条线索的研判评分来自旧的模型或规则，排序可能不准；请管理员运行 sanwang clue rescore / "
+            f"note: {stale} clues were scored by an older model or rules; an administrator should run "
+            "sanwang clue rescore"
+        )
+
+
+@app.command("rescore")
+def rescore(as_user: str | None = AS_USER, as_json: bool = JSON) -> None:
+    """重新研判评分已过期的线索（更换模型或修改 triage.yaml 后；管理员） / re-score clues scored by an older
+    triage model or rules (administrators)."""
+    from sanwang.services.clues import rescore_clues
+    from sanwang.text.triage import fingerprint
+
+    done = 0
+    while True:  # one batch per transaction: a run stopped half-way keeps what it did and resumes
+        with unit_of_work(as_user) as (s, actor):
+            n = rescore_clues(s, actor=actor)
+        if not n:
+            break
+        done += n
+        if not as_json:
+            err.print(f"已重新研判 {done} 条 / re-scored {done}")
+    emit(
+        {"rescored": done, "version": fingerprint()},
+        as_json,
+        lambda d: out.print(f"重新研判 {d['rescored']} 条线索 / re-scored {d['rescored']} clues ({d['version']})"),
+    )
 
 
 @app.command("search")

@@ -45,6 +45,7 @@ from sanwang.store.tables import (
     User,
     table_of,
 )
+from sanwang.text.triage import fingerprint
 
 
 @dataclass(frozen=True)
@@ -433,7 +434,8 @@ def list_clues(
 ) -> list[dict[str, Any]]:
     """The ledger (线索台账) as the actor may see it; with ``overdue``, only clues past a deadline; with
     ``warning``, only clues inside a deadline's warning window (临期预警); with ``sort`` (``gang`` or
-    ``misconduct``), highest triage score first — a work queue order, never a filter."""
+    ``misconduct``), highest triage score first — a work queue order, never a filter — each row saying whether
+    its score came from an older model or other rules (``triage_stale``)."""
     as_of = as_of or date.today()
     if sort is not None and sort not in ("gang", "misconduct"):
         raise ValidationError(f"未知排序「{sort}」，可选 gang、misconduct", f"unknown sort {sort!r}", field="--sort")
@@ -471,11 +473,18 @@ def list_clues(
         textindex.index_pending(session)  # every clue scored before the queue is ordered
         score = getattr(ClueTriage, sort)
         q = q.outerjoin(ClueTriage, ClueTriage.clue_id == Clue.id).order_by(None).order_by(score.desc(), Clue.id)
+        q = q.add_columns(ClueTriage.version)
     q = restrict_clues(session, actor, q)
     if limit:
         q = q.limit(limit)
         first_page_plan(session)
-    rows = [summary_row(c, due) for c, due in session.execute(q).all()]
+    rows = []
+    current = fingerprint()
+    for found in session.execute(q).all():
+        row: tuple[Any, ...] = tuple(found)  # (clue, due) or, sorted, (clue, due, triage version)
+        rows.append(summary_row(row[0], row[1]))
+        if sort:  # scored by an older model or other rules: the order may be off until `sanwang clue rescore`
+            rows[-1]["triage_stale"] = row[2] != current
     audit(
         session,
         actor,
@@ -486,6 +495,17 @@ def list_clues(
         {"overdue": overdue, "warning": warning, "state": state, "rows": len(rows)},
     )
     return rows
+
+
+def rescore_clues(session: Session, *, actor: Actor) -> int:
+    """Re-score one batch of clues whose triage came from another model or other rules (重新研判); administrators
+    only, audited. Returns how many; call until 0 (one batch per transaction)."""
+    if not actor.has(Role.ADMIN):
+        raise AccessDenied("只有系统管理员可以重新研判线索", "only an administrator can re-score clues")
+    done = textindex.rescore_batch(session)
+    if done:
+        audit(session, actor, "rescore", "clue_triage", None, None, {"clues": done, "version": fingerprint()})
+    return done
 
 
 def _state_value(text: str) -> str:

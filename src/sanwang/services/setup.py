@@ -44,6 +44,14 @@ def initialise(store: Store | None = None, *, region: str | None = None, name: s
             indexed = textindex.ensure_indexed(s)  # clues registered before the full-text index existed
             banded = neardup.ensure_banded(s)  # near-duplicate keys of clues that have none yet
             waiting = clue_entities.pending_counts(s)["entities"]  # left to the worker: hours on a big ledger
+        rescored = 0
+        while True:  # clues scored by an older triage model or other rules (a batch per transaction)
+            with store.session() as s:
+                n = textindex.rescore_batch(s)
+            if not n:
+                break
+            rescored += n
+        with store.session() as s:
             units = len(s.scalars(select(Unit.id)).all())
             users = len(s.scalars(select(User.id)).all())
         return {
@@ -54,6 +62,7 @@ def initialise(store: Store | None = None, *, region: str | None = None, name: s
             "deadlines_finalised": finalised,
             "statistics_summary_built": summary_built,
             "clues_indexed": indexed,
+            "clues_rescored": rescored,
             "clues_keyed_for_duplicates": banded,
             "clues_waiting_for_entities": waiting,
         }

@@ -11,14 +11,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from sanwang.store.db import bulk_insert
 from sanwang.store.tables import Clue, ClueTextPending, ClueTriage, table_of
 from sanwang.text.normalize import normalize
 from sanwang.text.segment import index_tokens
-from sanwang.text.triage import triage
+from sanwang.text.triage import fingerprint, triage
 
 BATCH = 5_000
 
@@ -35,6 +35,7 @@ def tsvector_literal(tokens: str) -> str:
 def triage_rows(clues: Sequence[tuple[int, str]]) -> list[dict[str, Any]]:
     """The ``clue_triage`` rows of ``(clue id, text)`` pairs: scored on the normalised text, offsets mapped back."""
     rows = []
+    version = fingerprint()
     for cid, body in clues:
         norm = normalize(body)
         t = triage(norm.text).as_dict()
@@ -42,7 +43,9 @@ def triage_rows(clues: Sequence[tuple[int, str]]) -> list[dict[str, Any]]:
             ind["start"], ind["end"] = norm.span_to_original(ind["start"], ind["end"])
             ind["text"] = body[ind["start"] : ind["end"]]
         detail = {k: t[k] for k in ("indicators", "sectors", "typology")}
-        rows.append({"clue_id": cid, "gang": t["gang"], "misconduct": t["misconduct"], "detail": detail})
+        rows.append(
+            {"clue_id": cid, "gang": t["gang"], "misconduct": t["misconduct"], "detail": detail, "version": version}
+        )
     return rows
 
 
@@ -57,6 +60,30 @@ def index_clues(session: Session, clues: Sequence[tuple[int, str]]) -> None:
     else:
         stmt = text("INSERT INTO clue_fts (clue_id, tokens) VALUES (:id, CAST(:tokens AS tsvector))")
         session.execute(stmt, [{"id": cid, "tokens": tsvector_literal(index_tokens(body))} for cid, body in clues])
+
+
+def _stale() -> Any:
+    """Clues scored by another model or other rules than the ones in force (or before versions were kept)."""
+    return or_(ClueTriage.version.is_(None), ClueTriage.version != fingerprint())
+
+
+def stale_count(session: Session) -> int:
+    """How many clues' triage is out of date (研判版本过期)."""
+    return int(session.scalar(select(func.count()).select_from(ClueTriage).where(_stale())) or 0)
+
+
+def rescore_batch(session: Session, limit: int = BATCH) -> int:
+    """Re-score up to ``limit`` out-of-date clues, lowest id first (derived data: the clue and its history are not
+    touched). Returns how many; 0 when none is left. One batch per transaction keeps a killed run's work."""
+    ids = [int(i) for i in session.scalars(select(ClueTriage.clue_id).where(_stale()).order_by(ClueTriage.clue_id)
+                                          .limit(limit))]  # fmt: skip
+    if not ids:
+        return 0
+    rows = triage_rows([(int(i), str(b)) for i, b in session.execute(select(Clue.id, Clue.summary)
+                                                                      .where(Clue.id.in_(ids)))])  # fmt: skip
+    session.execute(delete(ClueTriage).where(ClueTriage.clue_id.in_(ids)))
+    session.execute(insert(ClueTriage), rows)
+    return len(rows)
 
 
 def mark_pending(session: Session, clue_ids: Sequence[int]) -> None:

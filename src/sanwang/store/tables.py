@@ -441,6 +441,8 @@ class ClueTriage(Base):
     gang: Mapped[float] = mapped_column(Float)
     misconduct: Mapped[float] = mapped_column(Float)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)  # indicators, sectors, typology
+    # The model and rules that scored it (``sanwang.text.triage.fingerprint``); NULL: before revision 0006.
+    version: Mapped[str | None] = mapped_column(String(16))
 
 
 class ClueBand(Base):

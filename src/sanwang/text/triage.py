@@ -19,6 +19,7 @@ The scores sort work queues; they never gate or hide a clue. Pure: text in, resu
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import math
@@ -136,6 +137,7 @@ class _Model:
     # out-of-fold scores of the training data (bench/train_triage.py); 1 and 0 without a learned model.
     learned_scale: dict[Score, float]
     head_scale: dict[Score, float]
+    fingerprint: str  # what scored a text: rules, model files and DERIVATION (see fingerprint())
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,10 @@ class _Learned:
     index_in: dict[Score, np.ndarray]  # the group's class columns
     index_out: dict[Score, np.ndarray]  # the other class columns
 
+
+# Raise when the code changes what triage() returns for the same rules and model (scores or indicators), so the
+# clues scored before are re-scored (`sanwang clue rescore`). 2: learned cues shown as the word they sit in.
+DERIVATION = 2
 
 GROUP_PREFIX: dict[Score, str] = {"gang": "G:", "misconduct": "M:"}
 HEAD_PREFIX = "head:"  # a column that is a score's own yes/no head, not a class of the charge model
@@ -223,7 +229,18 @@ def _model() -> _Model:
                 threshold[score] = float(part.get("threshold", 0.5))
                 learned_scale[score] = float(part.get("learned_scale", 1.0))
                 head_scale[score] = float(part.get("head_scale", 0.0))
-    return _Model(rules, auto, bias, weight, charges, threshold, learned_scale, head_scale)
+    digest = hashlib.sha256(f"{DERIVATION}\n{rules.model_dump_json()}\n".encode())
+    if charges is not None:  # an office's own rules switch the learned part off: its files do not count then
+        for name in ("triage_model.json", "triage_charges.npz"):
+            digest.update(_data_file(name) or b"")
+    return _Model(rules, auto, bias, weight, charges, threshold, learned_scale, head_scale, digest.hexdigest()[:16])
+
+
+def fingerprint() -> str:
+    """What the scores come from (研判版本): a digest of the rules in force (an office's own triage.yaml included),
+    the shipped model files when they are used, and the code's DERIVATION. Stored with each clue's triage; a clue
+    scored under another fingerprint is out of date (``sanwang clue rescore``)."""
+    return _model().fingerprint
 
 
 _FIRST = 0x4E00
