@@ -67,3 +67,23 @@ def test_a_shown_clue_gets_its_entities_at_once_and_a_worker_does_not_store_them
         assert _claim_and_store(s, computed) == 0  # the worker finds it gone and stores nothing
     with store.reading() as s:
         assert s.scalar(select(func.count()).select_from(ClueEntity).where(ClueEntity.clue_id == cid)) == len(shown)
+
+
+def test_gang_members_registered_later_reach_the_clues_that_name_them(store: Store) -> None:
+    build_world2(store)
+    numbers = _clues(store)  # the first names 虞某某 (traditional script around it); the police notify later
+    assert extract_pending(store) == 3
+    with store.reading() as s:
+        first = s.scalar(select(Clue.id).where(Clue.number == numbers[0]))
+        before = s.scalar(select(func.count()).select_from(ClueEntity).where(ClueEntity.clue_id == first))
+        assert not s.scalar(select(func.count()).select_from(ClueEntity).where(ClueEntity.value.like("gang_member:%")))
+    _register(store)  # gang case with members 虞某某 and 李某
+    with store.reading() as s:
+        # Only the clue that names a member goes back on the waiting list, not the unrelated ones.
+        assert list(s.scalars(select(ClueEntityPending.clue_id))) == [first]
+    assert extract_pending(store) == 1
+    with store.session() as s:
+        ents = show_clue(s, actor=actor_for(s, "manager"), number=numbers[0])["entities"]
+    linked = [e for e in ents if e["text"] == "虞某某"]
+    assert len(linked) == 1 and linked[0]["value"].startswith("gang_member:")
+    assert len(ents) == before  # extracted again, replaced: no row twice

@@ -5,18 +5,21 @@ Registration notes each new clue as pending (one small insert); the background w
 Extraction runs on the normalised text (``sanwang.text.normalize``) and stores offsets into the verbatim text.
 
 Names the system already knows are found exactly, with their record: gang members (``gang_member:<id>``), units
-(``unit:<code>``) and the clue's own subjects (``subject:<id>``). Subjects of other clues are not matched here:
-linking people across clues is entity resolution's job, with more than a name to go on.
+(``unit:<code>``) and the clue's own subjects (``subject:<id>``). Gang members registered after a clue reach it
+too: registering them puts the clues that mention them back on the waiting list (``requeue_mentions``). Subjects
+of other clues are not matched here: linking people across clues is entity resolution's job, with more than a
+name to go on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from sanwang.services import textindex
 from sanwang.store.db import Store, bulk_insert
 from sanwang.store.tables import (
     Clue,
@@ -31,12 +34,28 @@ from sanwang.store.tables import (
 from sanwang.text.entities import Entity, extract
 from sanwang.text.gazetteer import Gazetteer
 from sanwang.text.normalize import normalize
+from sanwang.text.segment import query_terms
 
 BATCH = 500
 
 
 def mark_pending(session: Session, clue_ids: Sequence[int]) -> None:
     bulk_insert(session, table_of(ClueEntityPending), [{"clue_id": i} for i in clue_ids])
+
+
+def requeue_mentions(session: Session, names: Iterable[str]) -> int:
+    """Put back on the waiting list every clue whose text mentions one of ``names`` (gang members just registered:
+    重新抽取), so its stored entities link to the new record once the worker — or a reader opening the clue — has
+    extracted it again. Found through the full-text index, in either script; returns how many clues were queued."""
+    textindex.index_pending(session)  # clues registered a moment ago are found too
+    ids: set[int] = set()
+    for name in {n.strip() for n in names}:
+        terms = query_terms(name)
+        if len(name) >= 2 and name != "不详" and terms:
+            ids.update(int(i) for i in session.scalars(textindex.matching(session, terms).with_only_columns(Clue.id)))
+    waiting = set(session.scalars(select(ClueEntityPending.clue_id).where(ClueEntityPending.clue_id.in_(ids))))
+    mark_pending(session, sorted(ids - waiting))
+    return len(ids - waiting)
 
 
 def known_names(session: Session) -> Gazetteer:
@@ -89,6 +108,8 @@ def _claim_and_store(session: Session, computed: dict[int, list[dict[str, Any]]]
         .where(ClueEntityPending.clue_id.in_(list(computed)))
         .returning(ClueEntityPending.clue_id)
     ).all()
+    # A clue extracted before (queued again by requeue_mentions) has its old rows replaced, never doubled.
+    session.execute(delete(ClueEntity).where(ClueEntity.clue_id.in_(list(claimed))))
     bulk_insert(session, table_of(ClueEntity), [r for cid in sorted(claimed) for r in computed.get(int(cid), [])])
     return len(claimed)
 
@@ -128,6 +149,7 @@ def entities_of(session: Session, clue_id: int) -> list[dict[str, Any]]:
         delete(ClueEntityPending).where(ClueEntityPending.clue_id == clue_id).returning(ClueEntityPending.clue_id)
     ).all()  # taken off the list first: a worker that computed it meanwhile finds it gone and stores nothing
     if claimed:
+        session.execute(delete(ClueEntity).where(ClueEntity.clue_id == clue_id))
         bulk_insert(session, table_of(ClueEntity), _compute(session, [clue_id], known_names(session)).get(clue_id, []))
     rows = session.execute(
         select(ClueEntity.kind, ClueEntity.text, ClueEntity.start, ClueEntity.end, ClueEntity.value,

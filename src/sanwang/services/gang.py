@@ -38,7 +38,7 @@ from sanwang.domain.idnumber import IdNumber
 from sanwang.domain.regions import region_table
 from sanwang.domain.roles import Role
 from sanwang.domain.workflow import Actor
-from sanwang.services import deadlines
+from sanwang.services import clue_entities, deadlines
 from sanwang.services.context import business_day, history, record, unit_by_code
 from sanwang.services.policy import SEE_ALL, audit
 from sanwang.services.units import commission_of, subtree_ids
@@ -227,6 +227,7 @@ def register_gang_case(
     session.flush()
     if member_rows:
         session.execute(insert(GangMember), [{"gang_case_id": gc.id, **m} for m in member_rows])
+        clue_entities.requeue_mentions(session, [m["name"] for m in member_rows])  # earlier clues naming them
     session.add_all(
         CaseTrack(
             gang_case_id=gc.id,
@@ -308,6 +309,7 @@ def add_members(
     }
     rows = _members(members, known)
     session.execute(insert(GangMember), [{"gang_case_id": gc.id, **m} for m in rows])
+    clue_entities.requeue_mentions(session, [m["name"] for m in rows])  # earlier clues naming them
     record(
         session,
         "gang_case",

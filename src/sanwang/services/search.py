@@ -5,40 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import column, select, table, text
 from sqlalchemy.orm import Session
 
 from sanwang.domain.errors import ValidationError
 from sanwang.domain.workflow import Actor
 from sanwang.services.clues import summary_row
 from sanwang.services.policy import audit, restrict_clues
-from sanwang.services.textindex import index_pending
+from sanwang.services.textindex import index_pending, matching
 from sanwang.store.db import first_page_plan
-from sanwang.store.tables import Clue
 from sanwang.text.normalize import normalize
 from sanwang.text.segment import normalised_terms, query_terms
 
 SNIPPET = 40  # characters of context on each side of the first hit
-
-
-def _fts5_match(terms: list[list[str]]) -> str:
-    parts = []
-    for tokens in terms:
-        if len(tokens) == 1 and len(tokens[0]) == 1:
-            parts.append(f'"{tokens[0]}"*')  # one character: any bigram that starts with it
-        else:
-            parts.append('"' + " ".join(tokens) + '"')  # a phrase: the tokens next to each other
-    return " AND ".join(parts)
-
-
-def _tsquery(terms: list[list[str]]) -> str:
-    parts = []
-    for tokens in terms:
-        if len(tokens) == 1 and len(tokens[0]) == 1:
-            parts.append(f"'{tokens[0]}':*")
-        else:
-            parts.append("(" + " <-> ".join(f"'{t}'" for t in tokens) + ")")
-    return " & ".join(parts)
 
 
 def highlight(body: str, query: str) -> tuple[str, list[tuple[int, int]]]:
@@ -78,23 +56,7 @@ def search(session: Session, *, actor: Actor, query: str, limit: int = 20, offse
     if not terms:
         raise ValidationError("检索词为空或只有标点", "the query has no searchable words", field="query")
     index_pending(session)  # clues registered since the last search are searchable too
-    if session.get_bind().dialect.name == "sqlite":
-        fts = table("clue_fts", column("rowid"))
-        q = (
-            select(Clue)
-            .join(fts, fts.c.rowid == Clue.id)
-            .where(text("clue_fts MATCH :match").bindparams(match=_fts5_match(terms)))
-            .order_by(fts.c.rowid.desc())
-        )
-    else:
-        fts = table("clue_fts", column("clue_id"))
-        q = (
-            select(Clue)
-            .join(fts, fts.c.clue_id == Clue.id)
-            .where(text("clue_fts.tokens @@ CAST(:tsq AS tsquery)").bindparams(tsq=_tsquery(terms)))
-            .order_by(Clue.id.desc())
-        )
-    q = restrict_clues(session, actor, q).limit(limit + 1).offset(offset)
+    q = restrict_clues(session, actor, matching(session, terms)).limit(limit + 1).offset(offset)
     first_page_plan(session)
     found = list(session.scalars(q))
     rows = []

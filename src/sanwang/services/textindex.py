@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, text
+from sqlalchemy import Select, column, delete, func, insert, or_, select, table, text
 from sqlalchemy.orm import Session
 
 from sanwang.store.db import bulk_insert
@@ -21,6 +21,46 @@ from sanwang.text.segment import index_tokens
 from sanwang.text.triage import fingerprint, triage
 
 BATCH = 5_000
+
+
+def _fts5_match(terms: list[list[str]]) -> str:
+    parts = []
+    for tokens in terms:
+        if len(tokens) == 1 and len(tokens[0]) == 1:
+            parts.append(f'"{tokens[0]}"*')  # one character: any bigram that starts with it
+        else:
+            parts.append('"' + " ".join(tokens) + '"')  # a phrase: the tokens next to each other
+    return " AND ".join(parts)
+
+
+def _tsquery(terms: list[list[str]]) -> str:
+    parts = []
+    for tokens in terms:
+        if len(tokens) == 1 and len(tokens[0]) == 1:
+            parts.append(f"'{tokens[0]}':*")
+        else:
+            parts.append("(" + " <-> ".join(f"'{t}'" for t in tokens) + ")")
+    return " & ".join(parts)
+
+
+def matching(session: Session, terms: list[list[str]]) -> Select[Clue]:
+    """Clues whose indexed text holds every term (``sanwang.text.segment.query_terms``), newest first; no access
+    policy: callers apply it (``restrict_clues``) or use the ids only for derived work."""
+    if session.get_bind().dialect.name == "sqlite":
+        fts = table("clue_fts", column("rowid"))
+        return (
+            select(Clue)
+            .join(fts, fts.c.rowid == Clue.id)
+            .where(text("clue_fts MATCH :match").bindparams(match=_fts5_match(terms)))
+            .order_by(fts.c.rowid.desc())
+        )
+    fts = table("clue_fts", column("clue_id"))
+    return (
+        select(Clue)
+        .join(fts, fts.c.clue_id == Clue.id)
+        .where(text("clue_fts.tokens @@ CAST(:tsq AS tsquery)").bindparams(tsq=_tsquery(terms)))
+        .order_by(Clue.id.desc())
+    )
 
 
 def tsvector_literal(tokens: str) -> str:
