@@ -79,6 +79,17 @@ def test_a_work_folder_of_an_older_format_is_refused_by_name(tmp_path: Path) -> 
         rescreen(src, tmp_path / "out.csv", workers=1, chunk=4)
 
 
+def test_a_run_scored_by_other_triage_rules_is_not_resumed(tmp_path: Path) -> None:
+    src = petitions(tmp_path / "p.jsonl", 10)
+    rescreen(src, tmp_path / "out.csv", workers=1, chunk=4)
+    manifest = tmp_path / "out.csv.work" / "manifest.json"
+    recorded = json.loads(manifest.read_text(encoding="utf-8"))
+    recorded["triage"] = "0" * 16  # as if the model or triage.yaml had changed since the run started
+    manifest.write_text(json.dumps(recorded), encoding="utf-8")
+    with pytest.raises(ValidationError, match="triage model or rules changed"):
+        rescreen(src, tmp_path / "out.csv", workers=1, chunk=4)
+
+
 def test_another_input_is_refused_and_bad_rows_are_named(tmp_path: Path) -> None:
     src = petitions(tmp_path / "p.jsonl", 10)
     rescreen(src, tmp_path / "out.csv", workers=1, chunk=4)

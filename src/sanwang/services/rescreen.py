@@ -34,6 +34,7 @@ from sanwang.services.ledgerio import decode_text
 from sanwang.text.entities import extract
 from sanwang.text.gazetteer import Gazetteer
 from sanwang.text.normalize import Normalized, normalize
+from sanwang.text.triage import fingerprint as triage_version
 from sanwang.text.triage import triage
 
 ID_COLUMNS = ("编号", "id", "信访编号", "件号")
@@ -239,7 +240,8 @@ def _fingerprint(path: Path, chunk: int, officials: list[Official], entities: st
         head = hashlib.sha256(f.read(1 << 20)).hexdigest()
     reg = hashlib.sha256(json.dumps([o.__dict__ for o in officials], ensure_ascii=False).encode()).hexdigest()
     return {"input": str(path.resolve()), "size": st.st_size, "mtime_ns": st.st_mtime_ns, "head_sha256": head,
-            "chunk": chunk, "registry_sha256": reg, "entities": entities, "format": FORMAT}  # fmt: skip
+            "chunk": chunk, "registry_sha256": reg, "entities": entities, "format": FORMAT,
+            "triage": triage_version()}  # fmt: skip
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -293,6 +295,15 @@ def rescreen(
             raise ValidationError(
                 f"工作目录 {work} 由旧版本的 sanwang 写成，格式不同，不能续做；删除该目录后重新开始",
                 f"{work} was written by an older sanwang in another chunk format: delete it to start again",
+                field="input",
+            )
+        if recorded.get("triage") != finger["triage"]:
+            # Chunks scored by two models would make one list ranked two ways.
+            raise ValidationError(
+                f"工作目录 {work} 开始后研判模型或规则已更改（升级或修改了 triage.yaml），不能续做；"
+                "删除该目录后重新开始",
+                f"the triage model or rules changed since {work} was started (an upgrade or an edited triage.yaml): "
+                "delete it to start again",
                 field="input",
             )
         if recorded != finger:
