@@ -55,6 +55,19 @@ COURT_FACT = (
 )
 
 
+def test_a_short_umbrella_petition_is_not_buried_by_the_court_trained_part() -> None:
+    # Court facts about village secretaries are company-style bribery (a negative): the learned part alone sank
+    # this letter to 0.02, below the review threshold.
+    for letter in ("反映村支书王某某充当黑恶势力保护伞", "举报某镇党委书记张某为黑恶势力充当保护伞。"):
+        assert tri.triage(letter).misconduct > 0.5
+    # Not a floor for every text: a title alone, or no phrase at all, keeps the learned score.
+    assert tri.triage("反映某局局长工作作风粗暴。").misconduct < 0.5
+    assert tri.triage(NEUTRAL).misconduct < tri.review_threshold("misconduct")
+    # In court language the learned part still decides: the same words in an indictment score lower.
+    court = "公诉机关指控：被告人王某某系某村村支书，" + "充当黑恶势力保护伞"
+    assert tri.triage(court).misconduct < tri.triage("反映村支书王某某充当黑恶势力保护伞").misconduct
+
+
 def test_the_learned_misconduct_part_reads_court_language() -> None:
     # No campaign words here (保护伞, 通风报信): what raises the score is learned from judgments.
     r = tri.triage(COURT_FACT)
