@@ -79,6 +79,45 @@ def test_a_work_folder_of_an_older_format_is_refused_by_name(tmp_path: Path) -> 
         rescreen(src, tmp_path / "out.csv", workers=1, chunk=4)
 
 
+def test_broken_quoting_and_non_objects_are_refused_by_line(tmp_path: Path) -> None:
+    broken = tmp_path / "q.csv"
+    broken.write_text('编号,内容\nA1,"反映问题\nA2,另一个问题\nA3,第三个问题\n', encoding="utf-8")
+    with pytest.raises(ValidationError, match="a quote left open"):
+        rescreen(broken, tmp_path / "q_out.csv", workers=1)  # A2 and A3 used to become part of A1's text
+    long_text = tmp_path / "long.csv"
+    long_text.write_text("编号,内容\nL1," + "长" * 200_000 + "\n", encoding="utf-8")
+    assert rescreen(long_text, tmp_path / "long_out.csv", workers=1)["petitions"] == 1
+    odd = tmp_path / "odd.jsonl"
+    odd.write_text('{"id": 1, "text": "正常"}\n[1, 2]\n', encoding="utf-8")
+    with pytest.raises(ValidationError, match="not a JSON object") as info:
+        rescreen(odd, tmp_path / "odd_out.csv", workers=1)
+    assert info.value.line == 2
+
+
+def test_a_registry_name_after_a_title_is_matched_before_a_verb(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    texts = ["反映村支书王五充当保护伞，收受好处费。", "派出所所长赵六包庇纵容", "王五金店开业"]
+    src.write_text("".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(texts, 1)),
+                   encoding="utf-8")  # fmt: skip
+    registry = [Official(name="王五", id_number="", unit="", position=""),
+                Official(name="赵六", id_number="", unit="某派出所", position="所长")]  # fmt: skip
+    rescreen(src, tmp_path / "v.csv", registry=registry, workers=1)
+    rows = {
+        r["id"]: r for r in (json.loads(x) for x in (tmp_path / "v.jsonl").read_text(encoding="utf-8").splitlines())
+    }
+    assert rows["1"]["officials"] == ["王五"] and rows["2"]["officials"] == ["赵六（某派出所所长）"]
+    assert rows["3"]["officials"] == []  # no title before it: the two-character guard still holds
+
+
+def test_an_output_that_would_overwrite_the_input_is_refused(tmp_path: Path) -> None:
+    src = petitions(tmp_path / "p.jsonl", 5)
+    before = src.read_bytes()
+    for out in ("p.csv", "p.jsonl"):  # p.csv's twin is p.jsonl: the input itself
+        with pytest.raises(ValidationError, match="would overwrite the input"):
+            rescreen(src, tmp_path / out, workers=1)
+    assert src.read_bytes() == before and not (tmp_path / "p.csv").exists()
+
+
 def test_a_run_scored_by_other_triage_rules_is_not_resumed(tmp_path: Path) -> None:
     src = petitions(tmp_path / "p.jsonl", 10)
     rescreen(src, tmp_path / "out.csv", workers=1, chunk=4)

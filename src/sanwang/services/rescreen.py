@@ -34,6 +34,7 @@ from sanwang.services.ledgerio import decode_text
 from sanwang.text.entities import extract
 from sanwang.text.gazetteer import Gazetteer
 from sanwang.text.normalize import Normalized, normalize
+from sanwang.text.patterns import find_positions, role_ends
 from sanwang.text.triage import fingerprint as triage_version
 from sanwang.text.triage import triage
 
@@ -96,6 +97,8 @@ def read_petitions(path: Path) -> Iterator[tuple[int, str, str]]:
                     rec = json.loads(raw)
                 except json.JSONDecodeError as e:
                     raise ValidationError("不是 JSON", f"not JSON: {e.msg}", line=n) from None
+                if not isinstance(rec, dict):
+                    raise ValidationError("不是 JSON 对象", 'not a JSON object {"id": …, "text": …}', line=n)
                 pid = rec.get("id")
                 yield _row(n, "" if pid is None else str(pid), rec.get("text"))
         return
@@ -110,13 +113,23 @@ def read_petitions(path: Path) -> Iterator[tuple[int, str, str]]:
             yield _row(n, "" if r[ic] is None else str(r[ic]), r[tc])
         book.close()
         return
+    # Strict: a quote left open would otherwise swallow every following row into one petition, silently.
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 27))  # a petition may be far longer than 128 KB
     with path.open(encoding=sniff_encoding(path), newline="") as f:
-        reader = csv.reader(f)
-        headers = next(reader, [])
-        ic, tc = (headers.index(_column(headers, c, z, e)) for c, z, e in _COLS)
-        for n, r in enumerate(reader, start=2):
-            if r:
-                yield _row(n, r[ic] if ic < len(r) else "", r[tc] if tc < len(r) else None)
+        reader = csv.reader(f, strict=True)
+        n = 1
+        try:
+            headers = next(reader, [])
+            ic, tc = (headers.index(_column(headers, c, z, e)) for c, z, e in _COLS)
+            for n, r in enumerate(reader, start=2):
+                if r:
+                    yield _row(n, r[ic] if ic < len(r) else "", r[tc] if tc < len(r) else None)
+        except csv.Error as e:
+            raise ValidationError(
+                f"第 {n + 1} 行附近 CSV 格式错误（引号未闭合？）：{e}",
+                f"bad CSV near record {n + 1} (a quote left open?): {e}",
+                line=n + 1,
+            ) from None
 
 
 def sniff_encoding(path: Path) -> str:
@@ -161,6 +174,12 @@ def _init_worker(officials: list[Official], entities: str | None = None) -> None
     _registry = (gaz, by_id, officials)
 
 
+def _official_label(o: Official) -> str:
+    """王五（某镇党委书记）, or the bare name when the registry gives neither unit nor position."""
+    where = f"{o.unit}{o.position}"
+    return f"{o.name}（{where}）" if where else o.name
+
+
 def screen(line: int, pid: str, body: str) -> dict[str, Any]:
     """One petition: normalised, scored, matched against the registry (and, when asked, its entities extracted).
     The same function for every engine."""
@@ -171,12 +190,15 @@ def screen(line: int, pid: str, body: str) -> dict[str, Any]:
     if _registry is not None:
         gaz, by_id, officials = _registry
         seen: set[int] = set()
-        for e in gaz.find(norm):
+        # A title or role word right before a two-character name lifts the gazetteer's guard (村支书王五充当…),
+        # as in entity extraction: the registry match is the first ranking key.
+        titles = find_positions(norm)
+        for e in gaz.find(norm, (), {t.end for t in titles} | role_ends(norm), [(t.start, t.end) for t in titles]):
             keys = e.value if isinstance(e.value, tuple) else (e.value,)
             seen.update(int(k) for k in keys if k is not None)
         for token in _id_numbers(norm):
             seen.update(by_id.get(token, ()))
-        matched = [f"{officials[i].name}（{officials[i].unit}{officials[i].position}）" for i in sorted(seen)]
+        matched = [_official_label(officials[i]) for i in sorted(seen)]
     priority = max(t.gang, t.misconduct)
     out = {
         "id": pid,
@@ -266,6 +288,17 @@ def _chunks(path: Path, chunk: int) -> Iterator[tuple[int, list[tuple[int, str, 
         yield k, batch
 
 
+def check_outputs(path: Path, out: Path) -> None:
+    """Refuse an output that would overwrite the input: the ranked CSV, its .jsonl twin or the work folder."""
+    for target in (out, out.with_suffix(".jsonl"), out.with_name(out.name + ".work")):
+        if target.resolve() == path.resolve():
+            raise ValidationError(
+                f"输出 {target} 会覆盖输入文件 {path}，请换一个 --out",
+                f"the output {target} would overwrite the input {path}: choose another --out",
+                field="--out",
+            )
+
+
 def rescreen(
     path: Path,
     out: Path,
@@ -280,6 +313,7 @@ def rescreen(
 
     ``entities`` (``rules`` or ``model``) adds each petition's entities: a column of persons, units and places
     in the CSV, the full list with offsets in the JSON lines."""
+    check_outputs(path, out)
     officials = registry or []
     work = out.with_name(out.name + ".work")
     work.mkdir(parents=True, exist_ok=True)

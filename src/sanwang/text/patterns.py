@@ -209,7 +209,7 @@ def find_plates(text: str, folded: str | None = None) -> list[Entity]:
 
 _ARABIC_AMOUNT = re.compile(
     r"(?P<prefix>人民币|RMB|￥|¥)?[ ]?"
-    r"(?<![0-9.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![0-9])"
+    r"(?<![0-9.])(?<![0-9],)(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![0-9])"
     r"[ ]?(?P<approx1>[余多])?(?P<unit>[万亿千百萬億])?(?P<approx2>[余多])?[ ]?(?P<yuan>元|圆|块钱)?",
 )
 _CN_NUM_CHARS = "".join(DIGITS) + "十拾百佰千仟万萬亿億点"
