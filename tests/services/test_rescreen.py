@@ -109,6 +109,18 @@ def test_a_registry_name_after_a_title_is_matched_before_a_verb(tmp_path: Path) 
     assert rows["3"]["officials"] == []  # no title before it: the two-character guard still holds
 
 
+def test_empty_rows_of_a_workbook_are_skipped(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (["编号", "内容"], ["X1", "反映村支书充当保护伞"], [None, None], ["", " "]):
+        sheet.append(row)
+    book.save(tmp_path / "p.xlsx")
+    assert rescreen(tmp_path / "p.xlsx", tmp_path / "x.csv", workers=1)["petitions"] == 1
+
+
 def test_an_output_that_would_overwrite_the_input_is_refused(tmp_path: Path) -> None:
     src = petitions(tmp_path / "p.jsonl", 5)
     before = src.read_bytes()

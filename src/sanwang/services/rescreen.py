@@ -110,6 +110,8 @@ def read_petitions(path: Path) -> Iterator[tuple[int, str, str]]:
         headers = [str(h or "") for h in next(rows, ())]
         ic, tc = (headers.index(_column(headers, c, z, e)) for c, z, e in _COLS)
         for n, r in enumerate(rows, start=2):
+            if all(c is None or not str(c).strip() for c in r):
+                continue  # formatted empty rows after the data, as Excel leaves them
             yield _row(n, "" if r[ic] is None else str(r[ic]), r[tc])
         book.close()
         return
