@@ -181,3 +181,13 @@ def test_held_out_split_smoke() -> None:
     assert sum(top) / len(top) > 0.8  # the best-scored half as many as there are positives: mostly right
     flagged = [y for s, y in scored if s >= tri.review_threshold("gang")]
     assert sum(flagged) / positives > 0.9  # the shipped threshold keeps its recall on texts it never saw
+
+
+def test_jsonl_checks_every_line_before_writing_any() -> None:
+    good = [json.dumps({"id": i, "text": NEUTRAL}, ensure_ascii=False) for i in range(1500)]
+    bad = CliRunner().invoke(app, ["triage", "--jsonl"], input="\n".join([*good, "not json", *good]) + "\n")
+    assert bad.exit_code == 2 and "line 1501" in bad.output and not bad.stdout.strip()  # nothing half-written
+    # A line separator inside a JSON string (U+2028) does not end the line; CRLF files are read too.
+    sep = json.dumps({"id": "s", "text": "第一段\u2028第二段"}, ensure_ascii=False) + "\r\n"
+    ok = CliRunner().invoke(app, ["normalize", "--jsonl"], input=sep)
+    assert ok.exit_code == 0 and json.loads(ok.stdout)["id"] == "s"

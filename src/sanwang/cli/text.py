@@ -1,6 +1,6 @@
 """``sanwang text`` — Chinese text tools (中文文本处理) as stdin → stdout filters.
 
-``sanwang text normalize`` reads text on stdin and writes the normalised text; ``--jsonl`` streams records
+``sanwang text normalize`` reads text on stdin and writes the normalised text; ``--jsonl`` turns records
 ``{"id", "text"}`` to ``{"id", "text" (normalised), "original" (verbatim)}`` line by line; ``--json`` writes
 one document with the text, the original, the offset map and the repairs. No store is opened: the text layer
 is pure, so these commands work on any machine, before ``sanwang init``.
@@ -50,8 +50,14 @@ def _write(text: str) -> None:
 
 
 def _records(data: str) -> Iterator[tuple[Any, str]]:
-    """(id, text) of each JSON line, refusing a bad line by number."""
-    for number, line in enumerate(data.splitlines(), start=1):
+    """(id, text) of each JSON line. Every line is checked before the first is yielded, so a bad line anywhere
+    is refused by number with nothing written; lines end at \n only (U+2028 may sit inside a JSON string)."""
+    return iter(list(_checked(data)))
+
+
+def _checked(data: str) -> Iterator[tuple[Any, str]]:
+    for number, raw in enumerate(data.split("\n"), start=1):
+        line = raw.removesuffix("\r")
         if not line.strip():
             continue
         try:
