@@ -38,14 +38,13 @@ def rescreen(
     """大起底：批量研判历史信访件，按与公职人员名单的匹配和评分排序；中断后重跑自动续做 / re-screen petitions."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from sanwang.services.rescreen import check_outputs, read_registry, register_top
+    from sanwang.services.rescreen import read_registry, register_top
     from sanwang.services.rescreen import rescreen as run
 
     if engine not in ("local", "spark"):
         raise ValidationError(
             "引擎只能是 local 或 spark", f"the engine must be local or spark, not {engine!r}", field="engine"
         )
-    check_outputs(file, output)  # before any engine starts: the input is never overwritten
     officials = read_registry(registry) if registry else []
     with Progress(
         TextColumn("大起底 / rescreen"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

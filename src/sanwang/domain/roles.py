@@ -33,7 +33,8 @@ class Role(StrEnum):
 
 def roles_zh(roles: str) -> str:
     """A user's stored roles (comma-separated names) as users say them: 信访受理员、案件监督管理员."""
-    return "、".join(ROLE_ZH.get(Role(r), r) if r in {x.value for x in Role} else r for r in roles.split(",") if r)
+    names = {role.value: role.zh for role in Role}
+    return "、".join(names.get(r, r) for r in roles.split(",") if r)
 
 
 ROLE_ZH: dict[Role, str] = {

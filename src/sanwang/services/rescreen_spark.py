@@ -102,6 +102,7 @@ def rescreen_spark(
     progress: Any = None,
 ) -> dict[str, Any]:
     """Screen ``path`` into the ranked list ``out`` on Spark (``master``: ``local[2]``, ``spark://host:7077`` …)."""
+    local.check_outputs(path, out)  # the input is never overwritten, whichever engine runs
     try:
         from pyspark import StorageLevel
         from pyspark.sql import SparkSession
