@@ -9,36 +9,33 @@ import pytest
 
 from sanwang.domain.cases import (
     CASE_ACTIONS,
-    TRACK_ACTIONS,
     CaseSnapshot,
     CaseState,
     DetentionSnapshot,
-    MarkKind,
+    UnitRef,
+    case_number,
+    check_follow_up,
+    check_measure_approver,
+    check_open_case,
+    family_notice_deadline,
+    plan_case,
+    subject_rank,
+)
+from sanwang.domain.errors import TransitionRefused, ValidationError
+from sanwang.domain.marks import MarkKind, check_clear_mark, check_instruction, check_mark, check_progress_report
+from sanwang.domain.roles import Role
+from sanwang.domain.sanctions import case_rules
+from sanwang.domain.tracks import (
+    TRACK_ACTIONS,
     Track,
     TrackSnapshot,
     TrackStatus,
-    UnitRef,
-    case_number,
-    case_rules,
-    check_acknowledge,
-    check_clear_mark,
-    check_follow_up,
-    check_instruction,
-    check_mark,
-    check_measure_approver,
-    check_open_case,
-    check_progress_report,
     clearance,
-    family_notice_deadline,
     member_role,
-    plan_case,
     plan_track,
-    subject_rank,
     track_conclusion,
-    transfer_problem,
 )
-from sanwang.domain.errors import TransitionRefused, ValidationError
-from sanwang.domain.roles import Role
+from sanwang.domain.transfers import check_acknowledge, transfer_problem
 from sanwang.domain.workflow import Actor
 
 EVERYONE = Actor(user_id=1, roles=frozenset(Role), unit_id=1)

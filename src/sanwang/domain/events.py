@@ -6,7 +6,8 @@ Chinese. An action not listed here is shown as stored.
 
 from __future__ import annotations
 
-from sanwang.domain.cases import CASE_ACTION_ZH, CASE_STATE_ZH, TRACK_ACTION_ZH, TRACK_STATUS_ZH
+from sanwang.domain.cases import CASE_ACTION_ZH, CASE_STATE_ZH
+from sanwang.domain.tracks import TRACK_ACTION_ZH, TRACK_STATUS_ZH
 from sanwang.domain.workflow import ACTION_ZH, STATE_ZH
 
 _COMMON = {

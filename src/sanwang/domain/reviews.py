@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from sanwang.domain.errors import TransitionRefused, ValidationError
+from sanwang.domain.errors import ValidationError
+from sanwang.domain.guards import refuse
 from sanwang.domain.roles import Role
 from sanwang.domain.workflow import Actor
 
@@ -71,10 +72,6 @@ class ReviewSnapshot:
     result: ReviewResult | None
 
 
-def _refuse(zh: str, en: str) -> TransitionRefused:
-    return TransitionRefused(zh, en)
-
-
 def check_apply(
     actor: Actor,
     level: ReviewLevel,
@@ -87,31 +84,31 @@ def check_apply(
 ) -> None:
     """May this application be recorded? ``window_ends`` is the last day to apply (review_application rule)."""
     if not actor.has(*RECORD_ROLES):
-        raise _refuse(
+        raise refuse(
             "登记复审复核申请须为受理人员、案件管理人员或领导", "only clerks, case managers or leaders record it"
         )
     if not grounds.strip():
-        raise _refuse(f"申请{level.zh}须写明理由", f"an application for {level.value} must state its grounds")
+        raise refuse(f"申请{level.zh}须写明理由", f"an application for {level.value} must state its grounds")
     if applied_on < served_on:
-        raise _refuse(
+        raise refuse(
             f"申请日期 {applied_on} 早于决定送达日期 {served_on}", f"applied on {applied_on}, before it was served"
         )
     if applied_on > window_ends:
-        raise _refuse(
+        raise refuse(
             f"申请{level.zh}的期限已于 {window_ends} 届满（收到决定之日起一个月），原决定已生效",
             f"the time to apply for {level.value} ended on {window_ends} (one month after service)",
         )
     reviews = [r for r in earlier if r.level is ReviewLevel.REVIEW]
     if level is ReviewLevel.REVIEW:
         if reviews:
-            raise _refuse("该处理决定已申请过复审，不能重复申请", "a review of this decision was already applied for")
+            raise refuse("该处理决定已申请过复审，不能重复申请", "a review of this decision was already applied for")
         return
     if not reviews or reviews[0].decided_on is None:
-        raise _refuse("须先经复审并作出复审决定，才能申请复核", "a recheck needs a decided review first")
+        raise refuse("须先经复审并作出复审决定，才能申请复核", "a recheck needs a decided review first")
     if reviews[0].result is ReviewResult.REVOKED:
-        raise _refuse("复审已撤销原处理决定，无可复核", "the review revoked the decision: nothing to recheck")
+        raise refuse("复审已撤销原处理决定，无可复核", "the review revoked the decision: nothing to recheck")
     if any(r.level is ReviewLevel.RECHECK for r in earlier):
-        raise _refuse("该处理决定已申请过复核，不能重复申请", "a recheck of this decision was already applied for")
+        raise refuse("该处理决定已申请过复核，不能重复申请", "a recheck of this decision was already applied for")
 
 
 def check_decide(
@@ -128,18 +125,18 @@ def check_decide(
 ) -> None:
     """May this decision be recorded? Leaders of the deciding commission decide, once, with reasons."""
     if decided_on is not None:
-        raise _refuse(f"该{level.zh}申请已于 {decided_on} 作出决定", f"this {level.value} was decided on {decided_on}")
+        raise refuse(f"该{level.zh}申请已于 {decided_on} 作出决定", f"this {level.value} was decided on {decided_on}")
     if not actor.has(Role.LEADER) or not in_deciding_unit:
-        raise _refuse(
+        raise refuse(
             f"{level.zh}决定须由{'作出原决定的' if level is ReviewLevel.REVIEW else '上一级'}纪委监委领导作出",
             f"a {level.value} is decided by a leader of the "
             + ("commission that decided" if level is ReviewLevel.REVIEW else "commission one level up"),
         )
     if on < applied_on:
-        raise _refuse(f"决定日期 {on} 早于申请日期 {applied_on}", f"decided on {on}, before the application")
+        raise refuse(f"决定日期 {on} 早于申请日期 {applied_on}", f"decided on {on}, before the application")
     if not decision.strip():
-        raise _refuse(f"{level.zh}决定须写明理由", f"a {level.value} decision must state its reasons")
+        raise refuse(f"{level.zh}决定须写明理由", f"a {level.value} decision must state its reasons")
     if result is ReviewResult.CHANGED and not (new_value or "").strip():
-        raise _refuse("变更原处理决定须写明变更后的处理", "a change must give the new outcome")
+        raise refuse("变更原处理决定须写明变更后的处理", "a change must give the new outcome")
     if result is not ReviewResult.CHANGED and new_value:
-        raise _refuse(f"「{result.zh}」决定不产生新的处理", f"a decision to {result.value} gives no new outcome")
+        raise refuse(f"「{result.zh}」决定不产生新的处理", f"a decision to {result.value} gives no new outcome")

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from sanwang.domain.errors import TransitionRefused
+from sanwang.domain.guards import need_role, need_text, refuse
 from sanwang.domain.roles import Role
 from sanwang.domain.vocab import disposal_methods
 
@@ -124,32 +125,14 @@ class Transition:
     starts: tuple[str, ...] = ()  # deadline rules this step starts
 
 
-def _refuse(zh: str, en: str) -> TransitionRefused:
-    return TransitionRefused(zh, en)
-
-
 def _need_state(snap: ClueState, allowed: tuple[ClueState, ...], action_zh: str, action: str) -> None:
     if snap not in allowed:
         zh = "、".join(s.zh for s in allowed)
         en = ", ".join(s.value for s in allowed)
-        raise _refuse(
+        raise refuse(
             f"线索当前为「{snap.zh}」状态，不能{action_zh}；只有「{zh}」状态可以",
             f"cannot {action} a clue in state {snap.value}; allowed only in: {en}",
         )
-
-
-def _need_role(actor: Actor, roles: tuple[Role, ...], action_zh: str, action: str) -> None:
-    if not actor.has(*roles):
-        zh = "、".join(r.zh for r in roles)
-        en = ", ".join(r.value for r in roles)
-        raise _refuse(f"{action_zh}需要以下角色之一：{zh}", f"{action} needs one of the roles: {en}")
-
-
-def _need_reason(args: dict[str, Any], action_zh: str, action: str) -> str:
-    reason = str(args.get("reason") or "").strip()
-    if not reason:
-        raise _refuse(f"{action_zh}必须写明理由", f"{action} needs a reason")
-    return reason
 
 
 S = ClueState
@@ -158,23 +141,23 @@ OPEN_STATES = (S.REGISTERED, S.AWAITING, S.HANDLING)
 
 def _assign(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transition:
     _need_state(snap.state, (S.REGISTERED, S.AWAITING), "分办", "assign")
-    _need_role(actor, (Role.CASE_MANAGER, Role.LEADER), "分办", "assigning")
+    need_role(actor, (Role.CASE_MANAGER, Role.LEADER), "分办", "assigning")
     if not args.get("handler_id"):
-        raise _refuse("分办必须指定承办人", "assigning needs a handler")
+        raise refuse("分办必须指定承办人", "assigning needs a handler")
     return Transition("assign", snap.state, S.AWAITING, {"handler_id": args["handler_id"]})
 
 
 def _propose(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transition:
     _need_state(snap.state, (S.AWAITING,), "提出处置建议", "propose a disposal for")
-    _need_role(actor, (Role.INVESTIGATOR, Role.CASE_MANAGER), "提出处置建议", "proposing a disposal")
+    need_role(actor, (Role.INVESTIGATOR, Role.CASE_MANAGER), "提出处置建议", "proposing a disposal")
     if snap.proposal:
-        raise _refuse(
+        raise refuse(
             f"已有待审批的处置建议（{snap.proposal.get('name')}），须先审批或退回",
             "a disposal proposal is already awaiting approval; approve or reject it first",
         )
     method = disposal_methods().get(str(args.get("method", "")))
     if method.needs_target and not args.get("target_unit_id"):
-        raise _refuse(f"{method.name}必须指定接收单位", f"{method.code} needs a receiving unit")
+        raise refuse(f"{method.name}必须指定接收单位", f"{method.code} needs a receiving unit")
     proposal = {
         "method": method.code,
         "name": method.name,
@@ -188,10 +171,10 @@ def _propose(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transiti
 def _approve(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transition:
     _need_state(snap.state, (S.AWAITING,), "审批处置建议", "approve a disposal of")
     if not snap.proposal:
-        raise _refuse("没有待审批的处置建议", "there is no disposal proposal to approve")
-    _need_role(actor, (Role.LEADER,), "审批处置建议", "approving a disposal")
+        raise refuse("没有待审批的处置建议", "there is no disposal proposal to approve")
+    need_role(actor, (Role.LEADER,), "审批处置建议", "approving a disposal")
     if snap.proposal.get("by") == actor.user_id:
-        raise _refuse("审批人不能是提出建议的本人", "the approver cannot be the person who proposed it")
+        raise refuse("审批人不能是提出建议的本人", "the approver cannot be the person who proposed it")
     method = disposal_methods().get(snap.proposal["method"])
     updates: dict[str, Any] = {"disposal": method.code, "proposal": None, "approved_by": actor.user_id}
     starts: tuple[str, ...] = ()
@@ -211,17 +194,17 @@ def _approve(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transiti
 def _reject(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transition:
     _need_state(snap.state, (S.AWAITING,), "退回处置建议", "reject a disposal of")
     if not snap.proposal:
-        raise _refuse("没有待审批的处置建议", "there is no disposal proposal to reject")
-    _need_role(actor, (Role.LEADER,), "退回处置建议", "rejecting a disposal")
-    _need_reason(args, "退回处置建议", "rejecting a proposal")
+        raise refuse("没有待审批的处置建议", "there is no disposal proposal to reject")
+    need_role(actor, (Role.LEADER,), "退回处置建议", "rejecting a disposal")
+    need_text(args, "reason", "退回处置建议", "rejecting a proposal")
     return Transition("reject", snap.state, snap.state, {"proposal": None})
 
 
 def _record_reply(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transition:
     _need_state(snap.state, (S.HANDLING,), "登记函询回复", "record an inquiry reply on")
     if snap.disposal != "talk_inquiry":
-        raise _refuse("只有谈话函询的线索才有函询回复", "only a talk/inquiry disposal has a reply")
-    _need_role(actor, (Role.INVESTIGATOR, Role.CASE_MANAGER), "登记函询回复", "recording a reply")
+        raise refuse("只有谈话函询的线索才有函询回复", "only a talk/inquiry disposal has a reply")
+    need_role(actor, (Role.INVESTIGATOR, Role.CASE_MANAGER), "登记函询回复", "recording a reply")
     flags = {**snap.flags, "reply_recorded": True}
     return Transition(
         "record_reply", snap.state, snap.state, {"flags": flags}, ("inquiry_reply",), ("inquiry_conclusion",)
@@ -231,10 +214,10 @@ def _record_reply(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Tra
 def _resume(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transition:
     _need_state(snap.state, (S.HANDLING,), "启用暂存线索", "resume")
     if snap.disposal != "hold":
-        raise _refuse("只有暂存待查的线索可以重新启用", "only a clue on hold can be resumed")
+        raise refuse("只有暂存待查的线索可以重新启用", "only a clue on hold can be resumed")
     if actor.user_id != snap.handler_id:
-        _need_role(actor, (Role.CASE_MANAGER, Role.LEADER), "启用暂存线索", "resuming")
-    _need_reason(args, "启用暂存线索", "resuming")
+        need_role(actor, (Role.CASE_MANAGER, Role.LEADER), "启用暂存线索", "resuming")
+    need_text(args, "reason", "启用暂存线索", "resuming")
     return Transition("resume", snap.state, S.AWAITING, {"disposal": None})
 
 
@@ -242,9 +225,9 @@ def _endorse(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transiti
     _need_state(snap.state, (S.HANDLING,), "查否背书", "endorse a not-substantiated finding on")
     as_leader = actor.has(Role.LEADER) and actor.user_id != snap.handler_id
     if not as_leader and actor.user_id != snap.handler_id:
-        raise _refuse("查否背书只能由承办人本人或审批领导签署", "only the handler or a leader can endorse")
+        raise refuse("查否背书只能由承办人本人或审批领导签署", "only the handler or a leader can endorse")
     slot = "leader" if as_leader else "handler"
-    text = _need_reason(args, "查否背书", "an endorsement")
+    text = need_text(args, "reason", "查否背书", "an endorsement")
     endorsements = {**(snap.endorsements or {}), slot: {"by": actor.user_id, "text": text}}
     return Transition("endorse", snap.state, snap.state, {"endorsements": endorsements})
 
@@ -252,19 +235,19 @@ def _endorse(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transiti
 def _conclude(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transition:
     _need_state(snap.state, (S.HANDLING,), "办结", "conclude")
     if actor.user_id != snap.handler_id and not actor.has(Role.LEADER):
-        raise _refuse("只有承办人或领导可以办结线索", "only the handler or a leader can conclude a clue")
+        raise refuse("只有承办人或领导可以办结线索", "only the handler or a leader can conclude a clue")
     result = outcome_from(str(args.get("result", "")))
     if result not in HANDLING_RESULTS:
-        raise _refuse(f"办理中的线索不能以「{result.zh}」办结", f"cannot conclude handling with {result.value}")
+        raise refuse(f"办理中的线索不能以「{result.zh}」办结", f"cannot conclude handling with {result.value}")
     if snap.disposal == "hold" and result is not ClueOutcome.CLOSED:
-        raise _refuse("暂存待查的线索须先重新启用处置，或予以了结", "a clue on hold must be resumed first, or closed")
+        raise refuse("暂存待查的线索须先重新启用处置，或予以了结", "a clue on hold must be resumed first, or closed")
     if snap.disposal == "talk_inquiry" and not snap.flags.get("reply_recorded"):
-        raise _refuse("谈话函询须先登记谈话或函询回复", "record the talk or the inquiry reply first")
+        raise refuse("谈话函询须先登记谈话或函询回复", "record the talk or the inquiry reply first")
     if result is ClueOutcome.NOT_SUBSTANTIATED:
         have = snap.endorsements or {}
         missing = [zh for slot, zh in (("handler", "承办人"), ("leader", "审批领导")) if slot not in have]
         if missing:
-            raise _refuse(
+            raise refuse(
                 f"查否结论须有查否背书，缺少：{'、'.join(missing)}",
                 "a not-substantiated conclusion needs the endorsement of: "
                 + ", ".join(s for s in ("handler", "leader") if s not in have),
@@ -276,9 +259,9 @@ def _conclude(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transit
 
 def _feedback(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transition:
     if not snap.real_name:
-        raise _refuse("匿名线索没有可反馈的反映人", "an anonymous clue has no reporter to inform")
+        raise refuse("匿名线索没有可反馈的反映人", "an anonymous clue has no reporter to inform")
     if actor.user_id != snap.handler_id:
-        _need_role(actor, (Role.INTAKE_CLERK, Role.CASE_MANAGER, Role.LEADER), "反馈反映人", "informing the reporter")
+        need_role(actor, (Role.INTAKE_CLERK, Role.CASE_MANAGER, Role.LEADER), "反馈反映人", "informing the reporter")
     kind = args.get("kind")
     if kind == "accepted":
         return Transition("feedback", snap.state, snap.state, {}, ("reporter_acceptance", "contact_12337"))
@@ -286,21 +269,21 @@ def _feedback(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transit
         _need_state(snap.state, (S.CONCLUDED,), "反馈办理结果", "report the result of")
         flags = {**snap.flags, "result_fed_back": True}
         return Transition("feedback", snap.state, snap.state, {"flags": flags}, ("reporter_result",))
-    raise _refuse("反馈类型须为 accepted（受理告知）或 result（结果反馈）", "feedback kind: accepted or result")
+    raise refuse("反馈类型须为 accepted（受理告知）或 result（结果反馈）", "feedback kind: accepted or result")
 
 
 def _archive(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transition:
     _need_state(snap.state, (S.CONCLUDED,), "归档", "archive")
-    _need_role(actor, (Role.CASE_MANAGER, Role.LEADER), "归档", "archiving")
+    need_role(actor, (Role.CASE_MANAGER, Role.LEADER), "归档", "archiving")
     if snap.real_name and not snap.flags.get("result_fed_back") and snap.flags.get("outcome") != "merged":
-        raise _refuse("实名举报须先向反映人反馈办理结果才能归档", "tell the real-name reporter the result first")
+        raise refuse("实名举报须先向反映人反馈办理结果才能归档", "tell the real-name reporter the result first")
     return Transition("archive", snap.state, S.ARCHIVED, {})
 
 
 def _reopen(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transition:
     _need_state(snap.state, (S.CONCLUDED, S.ARCHIVED), "复查", "reopen")
-    _need_role(actor, (Role.LEADER,), "复查", "reopening")
-    _need_reason(args, "复查", "reopening")
+    need_role(actor, (Role.LEADER,), "复查", "reopening")
+    need_text(args, "reason", "复查", "reopening")
     # The earlier conclusion stays in the event history; the live row starts a new round, awaiting a fresh
     # disposal decision (复查 is decided like any disposal: proposed, then approved).
     flags = {k: v for k, v in snap.flags.items() if k not in ("result_fed_back", "reply_recorded", "outcome")}
@@ -320,9 +303,9 @@ DUPLICATE_ROLES = (Role.INTAKE_CLERK, Role.CASE_MANAGER, Role.LEADER)
 
 def _mark_duplicate(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transition:
     _need_state(snap.state, OPEN_STATES, "标记重复件", "mark as duplicate")
-    _need_role(actor, DUPLICATE_ROLES, "标记重复件", "marking duplicates")
+    need_role(actor, DUPLICATE_ROLES, "标记重复件", "marking duplicates")
     if not args.get("of_id"):
-        raise _refuse("须指明与哪条线索重复", "name the clue this one duplicates")
+        raise refuse("须指明与哪条线索重复", "name the clue this one duplicates")
     flags = {**snap.flags, "outcome": "merged"}
     return Transition(
         "mark_duplicate",
@@ -368,5 +351,5 @@ def plan(snap: ClueSnapshot, action: str, actor: Actor, args: dict[str, Any] | N
     """Decide whether ``actor`` may take ``action`` on a clue now, and what it changes."""
     fn = ACTIONS.get(action)
     if fn is None:
-        raise _refuse(f"未知操作「{action}」", f"unknown action {action!r}")
+        raise refuse(f"未知操作「{action}」", f"unknown action {action!r}")
     return fn(snap, actor, dict(args or {}))

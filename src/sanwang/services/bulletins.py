@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sanwang.domain.cases import case_rules
 from sanwang.domain.errors import TransitionRefused
 from sanwang.domain.roles import Role
+from sanwang.domain.sanctions import case_rules
 from sanwang.domain.workflow import Actor
 from sanwang.services.cases import check_case, get_case
 from sanwang.services.context import business_day, record

@@ -26,7 +26,6 @@ from sanwang.domain.cases import (
     DetentionSnapshot,
     UnitRef,
     case_number,
-    case_rules,
     check_follow_up,
     check_open_case,
     family_notice_deadline,
@@ -36,6 +35,7 @@ from sanwang.domain.cases import subject_rank as rank_of
 from sanwang.domain.deadlines import deadline_rules, extended_due, warn_from
 from sanwang.domain.errors import AccessDenied, NotFound, TransitionRefused, ValidationError
 from sanwang.domain.idnumber import IdNumber
+from sanwang.domain.sanctions import case_rules
 from sanwang.domain.workflow import Actor
 from sanwang.services import deadlines
 from sanwang.services.clues import get_clue
@@ -58,7 +58,7 @@ from sanwang.store.tables import (
     User,
 )
 
-FAMILY_NOTICE_RULE = "family_notice"  # not a deadlines.yaml rule: hours, from sanctions.yaml (see domain.cases)
+FAMILY_NOTICE_RULE = "family_notice"  # not a deadlines.yaml rule: hours, from sanctions.yaml (see domain.sanctions)
 
 
 # ------------------------------------------------------------------------------------------- access helpers

@@ -14,15 +14,16 @@ from typing import Any
 from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
-from sanwang.domain.cases import (
+from sanwang.domain.errors import AccessDenied, NotFound, TransitionRefused, ValidationError
+from sanwang.domain.idnumber import IdNumber
+from sanwang.domain.regions import region_table
+from sanwang.domain.roles import Role
+from sanwang.domain.tracks import (
     TRACK_CONCLUSIONS,
     TRACK_STATUS_ZH,
-    TRANSFER_DIRECTIONS,
-    TRANSFER_PROBLEM_ZH,
     Track,
     TrackSnapshot,
     TrackStatus,
-    check_acknowledge,
     clearance,
     gang_kind,
     member_role,
@@ -30,13 +31,14 @@ from sanwang.domain.cases import (
     police_stage,
     track_conclusion,
     track_of,
+)
+from sanwang.domain.transfers import (
+    TRANSFER_DIRECTIONS,
+    TRANSFER_PROBLEM_ZH,
+    check_acknowledge,
     transfer_direction,
     transfer_problem,
 )
-from sanwang.domain.errors import AccessDenied, NotFound, TransitionRefused, ValidationError
-from sanwang.domain.idnumber import IdNumber
-from sanwang.domain.regions import region_table
-from sanwang.domain.roles import Role
 from sanwang.domain.workflow import Actor
 from sanwang.services import clue_entities, deadlines
 from sanwang.services.context import business_day, history, record, unit_by_code

@@ -21,9 +21,10 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from sanwang.domain.cases import (
+from sanwang.domain.deadlines import due_date, parse_period
+from sanwang.domain.errors import NotFound, TransitionRefused, ValidationError
+from sanwang.domain.marks import (
     MARK_ZH,
-    TRANSFER_DIRECTIONS,
     MarkKind,
     check_clear_mark,
     check_complete_instruction,
@@ -33,8 +34,7 @@ from sanwang.domain.cases import (
     entity_kind,
     mark_kind,
 )
-from sanwang.domain.deadlines import due_date, parse_period
-from sanwang.domain.errors import NotFound, TransitionRefused, ValidationError
+from sanwang.domain.transfers import TRANSFER_DIRECTIONS
 from sanwang.domain.workflow import Actor
 from sanwang.services import deadlines
 from sanwang.services.cases import check_case, get_case

@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sanwang.domain.cases import case_rules
 from sanwang.domain.errors import NotFound, TransitionRefused
 from sanwang.domain.reviews import (
     ReviewLevel,
@@ -19,6 +18,7 @@ from sanwang.domain.reviews import (
     review_level,
     review_result,
 )
+from sanwang.domain.sanctions import case_rules
 from sanwang.domain.workflow import Actor
 from sanwang.services import deadlines
 from sanwang.services.cases import _unit_ref, check_case, get_case
