@@ -13,20 +13,18 @@ from sanwang.services.cases import open_case
 from sanwang.services.context import actor_for
 from sanwang.services.gang import (
     MemberDraft,
-    acknowledge_transfer,
     add_members,
     assign_track,
     conclude_track,
     endorse_track,
     list_gang_cases,
-    list_transfers,
     register_gang_case,
     reopen_track,
-    send_transfer,
     show_gang_case,
     update_stage,
 )
 from sanwang.services.marks import list_overdue
+from sanwang.services.transfers import acknowledge_transfer, list_transfers, send_transfer
 from sanwang.store.db import Store
 from sanwang.store.tables import CaseTrack, Deadline
 from tests.services.world import CITY

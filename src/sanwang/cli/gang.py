@@ -159,7 +159,7 @@ def transfer(
     as_json: bool = JSON,
 ) -> None:
     """线索移送（公安→纪委：保护伞线索；纪委→公安：涉黑涉恶犯罪线索） / send a transfer."""
-    from sanwang.services.gang import send_transfer, transfer_row
+    from sanwang.services.transfers import send_transfer, transfer_row
 
     with unit_of_work(as_user) as (s, actor):
         t = send_transfer(
@@ -184,7 +184,7 @@ def ack(
     as_json: bool = JSON,
 ) -> None:
     """接收单位签收移送 / the receiving unit signs for a transfer."""
-    from sanwang.services.gang import acknowledge_transfer, transfer_row
+    from sanwang.services.transfers import acknowledge_transfer, transfer_row
 
     with unit_of_work(as_user) as (s, actor):
         t = acknowledge_transfer(s, actor=actor, transfer_id=transfer_id, on=day(on))
@@ -201,7 +201,7 @@ def transfers(
     as_json: bool = JSON,
 ) -> None:
     """移送登记台账 / list transfers."""
-    from sanwang.services.gang import list_transfers
+    from sanwang.services.transfers import list_transfers
 
     with unit_of_work(as_user) as (s, actor):
         rows = list_transfers(s, actor=actor, overdue=overdue, as_of=day(as_of, "--as-of"), police_number=gang)

@@ -8,20 +8,23 @@ Used by the clue state machine (:mod:`sanwang.domain.workflow`) and the case rul
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sanwang.domain.errors import TransitionRefused, ValidationError
 from sanwang.domain.roles import Role
 
-if TYPE_CHECKING:  # workflow imports this module; Actor is only named in annotations here
-    from sanwang.domain.workflow import Actor
+
+class HasRoles(Protocol):
+    """Whoever acts (an :class:`~sanwang.domain.workflow.Actor`); named so that workflow can import this module."""
+
+    def has(self, *roles: Role) -> bool: ...
 
 
 def refuse(zh: str, en: str) -> TransitionRefused:
     return TransitionRefused(zh, en)
 
 
-def need_role(actor: Actor, roles: tuple[Role, ...], action_zh: str, action: str) -> None:
+def need_role(actor: HasRoles, roles: tuple[Role, ...], action_zh: str, action: str) -> None:
     if not actor.has(*roles):
         zh = "、".join(r.zh for r in roles)
         en = ", ".join(r.value for r in roles)

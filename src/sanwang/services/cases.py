@@ -35,15 +35,25 @@ from sanwang.domain.cases import subject_rank as rank_of
 from sanwang.domain.deadlines import deadline_rules, extended_due, warn_from
 from sanwang.domain.errors import AccessDenied, NotFound, TransitionRefused, ValidationError
 from sanwang.domain.idnumber import IdNumber
+from sanwang.domain.reviews import ReviewLevel, ReviewResult
 from sanwang.domain.sanctions import case_rules
 from sanwang.domain.workflow import Actor
 from sanwang.services import deadlines
 from sanwang.services.clues import get_clue
 from sanwang.services.context import actor_for, business_day, history, record
-from sanwang.services.gang import check_gang_case, get_gang_case, own_commission_id, visible_commission_units
-from sanwang.services.policy import SEE_ALL, audit, check_clue, recusal_ids
+from sanwang.services.policy import (
+    SEE_ALL,
+    audit,
+    check_clue,
+    check_gang_case,
+    get_gang_case,
+    own_commission_id,
+    recusal_ids,
+    visible_commission_units,
+)
 from sanwang.services.units import commission_of
 from sanwang.store.tables import (
+    CaseReview,
     Clue,
     Deadline,
     Detention,
@@ -548,13 +558,34 @@ def list_cases(
     return rows[:limit] if limit else rows
 
 
+def list_reviews(session: Session, case: DisciplineCase) -> list[dict[str, Any]]:
+    """The applications against a case's decisions, oldest first, for ``case show``."""
+    out = []
+    for r in session.scalars(select(CaseReview).where(CaseReview.case_id == case.id).order_by(CaseReview.id)):
+        lvl = ReviewLevel(r.level)
+        out.append(
+            {
+                "id": r.id,
+                "level": lvl.value,
+                "level_zh": lvl.zh,
+                "outcome": r.outcome_id,
+                "served_on": r.served_on.isoformat(),
+                "applied_on": r.applied_on.isoformat(),
+                "due": (d.isoformat() if (d := deadlines.due_of(session, "review", r.id, lvl.decision_rule)) else None),
+                "decided_on": r.decided_on.isoformat() if r.decided_on else None,
+                "result": r.result,
+                "result_zh": ReviewResult(r.result).zh if r.result else None,
+                "new_outcome": r.new_outcome_id,
+            }
+        )
+    return out
+
+
 def show_case(session: Session, *, actor: Actor, number: str) -> dict[str, Any]:
     """One case in full: detention, outcomes, recommendations, deadlines, marks, instructions, history (留痕)."""
     case = get_case(session, number)
     check_case(session, actor, case)
     audit(session, actor, "read", "case", case.id)
-    from sanwang.services.reviews import list_reviews  # reviews build on this module
-
     out = summary_row(session, case)
     rules = case_rules()
     d = _detention(session, case)

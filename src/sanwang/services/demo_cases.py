@@ -18,7 +18,7 @@ from sanwang.domain.errors import SanwangError
 from sanwang.domain.roles import Role
 from sanwang.domain.workflow import Actor
 from sanwang.scenario.model import FateStep, GangCaseSpec, Scenario
-from sanwang.services import cases, gang, marks
+from sanwang.services import cases, gang, marks, transfers
 from sanwang.services.clues import get_clue
 from sanwang.services.context import actor_for
 from sanwang.services.units import commission_of
@@ -102,7 +102,7 @@ def _transfer_and_tracks(
     sent = notified + timedelta(days=3 + len(g.members) % 9)  # some later than the 10-day rule allows
     if sent > END:
         return
-    t = gang.send_transfer(
+    t = transfers.send_transfer(
         session,
         actor=police,
         police_number=g.police_number,
@@ -111,7 +111,7 @@ def _transfer_and_tracks(
         on=sent,
     )
     manager = actor_for(session, staff.one_of(commission.id, Role.CASE_MANAGER))
-    gang.acknowledge_transfer(session, actor=manager, transfer_id=t.id, on=min(sent + timedelta(days=1), END))
+    transfers.acknowledge_transfer(session, actor=manager, transfer_id=t.id, on=min(sent + timedelta(days=1), END))
     start = sent + timedelta(days=5)
     if start + timedelta(days=150) > END:
         return  # too recent: the tracks are still open at the scenario's end

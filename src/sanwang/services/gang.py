@@ -1,7 +1,9 @@
 """Gang cases and 一案三查 (涉黑涉恶案件与一案三查): registration of the police notification, members, stage,
-two-way clue transfers with acknowledgement, the three tracks to clearance (清底), and linked discipline cases.
+the three tracks to clearance (清底), and linked discipline cases.
 
-Every step is decided by the pure guards in :mod:`sanwang.domain.cases` and leaves an event on the gang case.
+Every step is decided by the pure guards in :mod:`sanwang.domain.tracks` and leaves an event on the gang case.
+Who may see or write a gang case is decided in :mod:`sanwang.services.policy`; the two-way clue transfers are
+in :mod:`sanwang.services.transfers`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
-from sanwang.domain.errors import AccessDenied, NotFound, TransitionRefused, ValidationError
+from sanwang.domain.errors import NotFound, TransitionRefused, ValidationError
 from sanwang.domain.idnumber import IdNumber
 from sanwang.domain.regions import region_table
 from sanwang.domain.roles import Role
@@ -32,21 +34,22 @@ from sanwang.domain.tracks import (
     track_conclusion,
     track_of,
 )
-from sanwang.domain.transfers import (
-    TRANSFER_DIRECTIONS,
-    TRANSFER_PROBLEM_ZH,
-    check_acknowledge,
-    transfer_direction,
-    transfer_problem,
-)
 from sanwang.domain.workflow import Actor
 from sanwang.services import clue_entities, deadlines
 from sanwang.services.context import business_day, history, record, unit_by_code
-from sanwang.services.policy import SEE_ALL, audit
-from sanwang.services.units import commission_of, subtree_ids
+from sanwang.services.policy import (
+    COMMISSION_ROLES,
+    audit,
+    check_gang_case,
+    check_gang_writer,
+    get_gang_case,
+    own_commission_id,
+    visible_commission_units,
+)
+from sanwang.services.transfers import transfer_row
+from sanwang.services.units import commission_of
 from sanwang.store.tables import (
     CaseTrack,
-    Clue,
     Deadline,
     DisciplineCase,
     GangCase,
@@ -59,7 +62,6 @@ from sanwang.store.tables import (
 )
 
 REGISTER_ROLES = (Role.POLICE_LIAISON, Role.CASE_MANAGER, Role.ADMIN)
-COMMISSION_ROLES = (Role.CASE_MANAGER, Role.INVESTIGATOR, Role.LEADER, Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -71,51 +73,7 @@ class MemberDraft:
     id_number: str | None = None
 
 
-# ------------------------------------------------------------------------------------------- access helpers
-
-
-def own_commission_id(session: Session, actor: Actor) -> int | None:
-    """The actor's commission, or None for users outside any commission (police)."""
-    try:
-        return commission_of(session, actor.unit_id).id
-    except ValidationError:
-        return None
-
-
-def visible_commission_units(session: Session, actor: Actor) -> list[int] | None:
-    """Commission units whose records the actor sees (None: all). Police users see none of them by this route."""
-    if actor.has(*SEE_ALL):
-        return None
-    cid = own_commission_id(session, actor)
-    if cid is None:
-        return []
-    unit = session.get(Unit, cid)
-    return subtree_ids(session, unit) if unit is not None else []
-
-
-def is_above(session: Session, actor: Actor, unit_id: int) -> bool:
-    """Whether the actor's commission is strictly above ``unit_id`` in the unit tree (上级)."""
-    cid = own_commission_id(session, actor)
-    mine, theirs = session.get(Unit, cid) if cid else None, session.get(Unit, unit_id)
-    return mine is not None and theirs is not None and mine.id != theirs.id and theirs.path.startswith(mine.path)
-
-
-def get_gang_case(session: Session, police_number: str) -> GangCase:
-    gc = session.scalar(select(GangCase).where(GangCase.police_number == police_number.strip()))
-    if gc is None:
-        raise NotFound(f"涉黑涉恶案件 {police_number} 不存在", f"no gang case with police number {police_number}")
-    return gc
-
-
-def check_gang_case(session: Session, actor: Actor, gc: GangCase) -> None:
-    """The commission subtree that owns it, and the police unit that notified it, may see a gang case."""
-    units = visible_commission_units(session, actor)
-    if units is None or gc.unit_id in units or (gc.police_unit_id is not None and gc.police_unit_id == actor.unit_id):
-        return
-    raise AccessDenied(
-        f"无权查看涉黑涉恶案件 {gc.police_number}（不在本单位管辖范围内）",
-        f"no access to gang case {gc.police_number} (outside your jurisdiction)",
-    )
+# -------------------------------------------------------------------------------------------------- helpers
 
 
 def _day(on: date | None, gc: GangCase) -> date:
@@ -269,22 +227,12 @@ def register_gang_case(
     return gc
 
 
-def _police_side(actor: Actor, gc: GangCase) -> bool:
-    return actor.has(Role.POLICE_LIAISON) and gc.police_unit_id is not None and actor.unit_id == gc.police_unit_id
-
-
-def _check_writer(session: Session, actor: Actor, gc: GangCase, action_zh: str, action: str) -> None:
-    check_gang_case(session, actor, gc)
-    if not (_police_side(actor, gc) or actor.has(*COMMISSION_ROLES)):
-        raise TransitionRefused(f"您的角色不能{action_zh}", f"your role cannot {action}")
-
-
 def update_stage(
     session: Session, *, actor: Actor, police_number: str, stage: str, on: date | None = None, reason: str | None = None
 ) -> GangCase:
     """Record the police stage (侦查 / 起诉 / 审判 / 判决)."""
     gc = get_gang_case(session, police_number)
-    _check_writer(session, actor, gc, "更新诉讼阶段", "update the stage")
+    check_gang_writer(session, actor, gc, "更新诉讼阶段", "update the stage")
     new = police_stage(stage)
     if new == gc.stage:
         raise TransitionRefused(f"案件已处于「{new}」阶段", f"the case is already at stage {new}")
@@ -301,7 +249,7 @@ def add_members(
 ) -> int:
     """Add members the police identified later (补充成员); returns how many were added."""
     gc = get_gang_case(session, police_number)
-    _check_writer(session, actor, gc, "补充成员", "add members")
+    check_gang_writer(session, actor, gc, "补充成员", "add members")
     if not members:
         return 0
     known = {
@@ -322,171 +270,6 @@ def add_members(
         data={"members": [{"name": m["name"], "role": m["role"]} for m in rows]},
     )
     return len(rows)
-
-
-# ------------------------------------------------------------------------------------------------ transfers
-
-
-def send_transfer(
-    session: Session,
-    *,
-    actor: Actor,
-    police_number: str,
-    content: str,
-    direction: str | None = None,
-    found_on: date | None = None,
-    clue_number: str | None = None,
-    on: date | None = None,
-) -> Transfer:
-    """线索移送: police → commission (umbrella clues, due ``police_transfer_umbrella`` days from filing) or
-    commission → police (gang-crime clues, due ``commission_transfer_gang`` working days from when found)."""
-    gc = get_gang_case(session, police_number)
-    check_gang_case(session, actor, gc)
-    police = _police_side(actor, gc)
-    way = transfer_direction(direction) if direction else ("police_to_commission" if police else "commission_to_police")
-    kind, rule, zh = TRANSFER_DIRECTIONS[way]
-    if gc.police_unit_id is None:
-        raise TransitionRefused("该案未登记办案公安机关，无法移送", "the gang case has no police unit to transfer with")
-    if way == "police_to_commission" and not police:
-        raise TransitionRefused(
-            "保护伞线索由办案公安机关的联络员移送", "umbrella clues are sent by the police unit's liaison"
-        )
-    if (
-        way == "commission_to_police"
-        and (police or not actor.has(*COMMISSION_ROLES) or own_commission_id(session, actor) != gc.unit_id)
-        and not actor.has(Role.ADMIN)
-    ):
-        raise TransitionRefused(
-            "涉黑涉恶犯罪线索由承办该案的纪委监委移送", "gang-crime clues are sent by the commission of the case"
-        )
-    if not content.strip():
-        raise ValidationError("移送内容不能为空", "say what is transferred", field="content")
-    day = _day(on, gc)
-    clue_id = None
-    if clue_number:
-        clue_id = session.scalar(select(Clue.id).where(Clue.number == clue_number.strip()))
-        if clue_id is None:
-            raise NotFound(f"线索 {clue_number} 不存在", f"no clue numbered {clue_number}")
-    trigger = gc.filed_on if way == "police_to_commission" else (found_on or day)
-    if trigger > day:
-        raise ValidationError(
-            "发现线索的日期不能晚于移送日期", "the clue cannot be found after it is sent", field="found_on"
-        )
-    due, _, _ = deadlines.compute(rule, trigger)
-    from_id, to_id = (
-        (gc.police_unit_id, gc.unit_id) if way == "police_to_commission" else (gc.unit_id, gc.police_unit_id)
-    )
-    t = Transfer(
-        direction=way,
-        kind=kind,
-        gang_case_id=gc.id,
-        clue_id=clue_id,
-        from_unit_id=from_id,
-        to_unit_id=to_id,
-        trigger_on=trigger,
-        sent_on=day,
-        due=due,
-        content=content.strip(),
-    )
-    session.add(t)
-    session.flush()
-    deadlines.start(session, "transfer", t.id, gc.unit_id, [rule], trigger)
-    record(
-        session,
-        "gang_case",
-        gc.id,
-        "send_transfer",
-        actor=actor,
-        day=day,
-        reason=zh,
-        data={"transfer": t.id, "direction": way, "due": due.isoformat(), "late": day > due, "clue": clue_number},
-    )
-    return t
-
-
-def _receiving(session: Session, actor: Actor, t: Transfer) -> bool:
-    to_unit = session.get(Unit, t.to_unit_id)
-    if to_unit is None:
-        return False
-    if to_unit.kind == "公安机关":
-        return actor.unit_id == to_unit.id
-    return own_commission_id(session, actor) == to_unit.id
-
-
-def acknowledge_transfer(session: Session, *, actor: Actor, transfer_id: int, on: date | None = None) -> Transfer:
-    """The receiving side signs for a transfer (签收); only a user of the receiving unit may."""
-    t = session.get(Transfer, transfer_id)
-    if t is None:
-        raise NotFound(f"移送记录 {transfer_id} 不存在", f"no transfer {transfer_id}")
-    day = business_day(on, not_before=t.sent_on)
-    check_acknowledge(
-        receiving=_receiving(session, actor, t), acknowledged_on=t.acknowledged_on, sent_on=t.sent_on, on=day
-    )
-    t.acknowledged_on, t.acknowledged_by = day, actor.user_id
-    rule = TRANSFER_DIRECTIONS[t.direction][1] if t.direction in TRANSFER_DIRECTIONS else None
-    if rule:
-        deadlines.meet(session, "transfer", t.id, [rule], day)
-    if t.gang_case_id is not None:
-        record(
-            session,
-            "gang_case",
-            t.gang_case_id,
-            "acknowledge_transfer",
-            actor=actor,
-            day=day,
-            data={"transfer": t.id, "late": day > t.due},
-        )
-    return t
-
-
-def transfer_row(session: Session, t: Transfer, as_of: date) -> dict[str, Any]:
-    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_((t.from_unit_id, t.to_unit_id))))}
-    problem = transfer_problem(t.sent_on, t.due, t.acknowledged_on, as_of)
-    gang = session.get(GangCase, t.gang_case_id) if t.gang_case_id else None
-    return {
-        "id": t.id,
-        "gang_case": gang.police_number if gang else None,
-        "direction": t.direction,
-        "kind": t.kind,
-        "from_unit": units[t.from_unit_id].code if t.from_unit_id in units else None,
-        "to_unit": units[t.to_unit_id].code if t.to_unit_id in units else None,
-        "trigger_on": t.trigger_on.isoformat(),
-        "sent_on": t.sent_on.isoformat(),
-        "due": t.due.isoformat(),
-        "acknowledged_on": t.acknowledged_on.isoformat() if t.acknowledged_on else None,
-        "content": t.content,
-        "problem": problem,
-        "problem_zh": TRANSFER_PROBLEM_ZH.get(problem) if problem else None,
-    }
-
-
-def list_transfers(
-    session: Session,
-    *,
-    actor: Actor,
-    overdue: bool = False,
-    as_of: date | None = None,
-    police_number: str | None = None,
-) -> list[dict[str, Any]]:
-    """Transfers both ways (移送登记); with ``overdue``, those sent late, acknowledged late, or unsigned past due."""
-    as_of = as_of or date.today()
-    q = select(Transfer).order_by(Transfer.due, Transfer.id)
-    units = visible_commission_units(session, actor)
-    if units is not None:
-        q = q.where(
-            or_(
-                Transfer.from_unit_id.in_(units),
-                Transfer.to_unit_id.in_(units),
-                Transfer.from_unit_id == actor.unit_id,
-                Transfer.to_unit_id == actor.unit_id,
-            )
-        )
-    if police_number:
-        gc = get_gang_case(session, police_number)
-        check_gang_case(session, actor, gc)
-        q = q.where(Transfer.gang_case_id == gc.id)
-    rows = [transfer_row(session, t, as_of) for t in session.scalars(q)]
-    return [r for r in rows if r["problem"]] if overdue else rows
 
 
 # ---------------------------------------------------------------------------------------------- the tracks

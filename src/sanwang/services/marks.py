@@ -40,8 +40,14 @@ from sanwang.services import deadlines
 from sanwang.services.cases import check_case, get_case
 from sanwang.services.clues import get_clue
 from sanwang.services.context import actor_for, business_day, record, unit_by_code
-from sanwang.services.gang import check_gang_case, get_gang_case, is_above, visible_commission_units
-from sanwang.services.policy import check_clue, restrict_clues
+from sanwang.services.policy import (
+    check_clue,
+    check_gang_case,
+    get_gang_case,
+    is_above,
+    restrict_clues,
+    visible_commission_units,
+)
 from sanwang.store.tables import (
     CaseReview,
     Clue,

@@ -23,7 +23,7 @@ from sanwang.domain.workflow import Actor
 from sanwang.services import deadlines
 from sanwang.services.cases import _unit_ref, check_case, get_case
 from sanwang.services.context import business_day, record
-from sanwang.services.gang import own_commission_id
+from sanwang.services.policy import own_commission_id
 from sanwang.store.tables import CaseReview, DisciplineCase, Outcome, Unit
 
 
@@ -170,26 +170,3 @@ def decide_review(
     data["late"] = bool(due and day > due)
     record(session, "case", case.id, f"{lvl.value}_decided", actor=actor, day=day, reason=review.decision, data=data)
     return review
-
-
-def list_reviews(session: Session, case: DisciplineCase) -> list[dict[str, Any]]:
-    """The applications against a case's decisions, oldest first, for ``case show``."""
-    out = []
-    for r in session.scalars(select(CaseReview).where(CaseReview.case_id == case.id).order_by(CaseReview.id)):
-        lvl = ReviewLevel(r.level)
-        out.append(
-            {
-                "id": r.id,
-                "level": lvl.value,
-                "level_zh": lvl.zh,
-                "outcome": r.outcome_id,
-                "served_on": r.served_on.isoformat(),
-                "applied_on": r.applied_on.isoformat(),
-                "due": (d.isoformat() if (d := deadlines.due_of(session, "review", r.id, lvl.decision_rule)) else None),
-                "decided_on": r.decided_on.isoformat() if r.decided_on else None,
-                "result": r.result,
-                "result_zh": ReviewResult(r.result).zh if r.result else None,
-                "new_outcome": r.new_outcome_id,
-            }
-        )
-    return out

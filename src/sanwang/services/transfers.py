@@ -1,0 +1,189 @@
+"""Two-way clue transfers (线索双向移送) on a gang case: sending, signing for them (签收), and the lists.
+
+Police → commission (保护伞 clues) and commission → police (gang-crime clues), each with its deadline; the rules
+are in :mod:`sanwang.domain.transfers`, who may send or sign in :mod:`sanwang.services.policy`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from sanwang.domain.errors import NotFound, TransitionRefused, ValidationError
+from sanwang.domain.roles import Role
+from sanwang.domain.transfers import (
+    TRANSFER_DIRECTIONS,
+    TRANSFER_PROBLEM_ZH,
+    check_acknowledge,
+    transfer_direction,
+    transfer_problem,
+)
+from sanwang.domain.workflow import Actor
+from sanwang.services import deadlines
+from sanwang.services.context import business_day, record
+from sanwang.services.policy import (
+    COMMISSION_ROLES,
+    check_gang_case,
+    get_gang_case,
+    is_receiving,
+    own_commission_id,
+    police_side,
+    visible_commission_units,
+)
+from sanwang.store.tables import Clue, GangCase, Transfer, Unit
+
+
+def send_transfer(
+    session: Session,
+    *,
+    actor: Actor,
+    police_number: str,
+    content: str,
+    direction: str | None = None,
+    found_on: date | None = None,
+    clue_number: str | None = None,
+    on: date | None = None,
+) -> Transfer:
+    """线索移送: police → commission (umbrella clues, due ``police_transfer_umbrella`` days from filing) or
+    commission → police (gang-crime clues, due ``commission_transfer_gang`` working days from when found)."""
+    gc = get_gang_case(session, police_number)
+    check_gang_case(session, actor, gc)
+    police = police_side(actor, gc)
+    way = transfer_direction(direction) if direction else ("police_to_commission" if police else "commission_to_police")
+    kind, rule, zh = TRANSFER_DIRECTIONS[way]
+    if gc.police_unit_id is None:
+        raise TransitionRefused("该案未登记办案公安机关，无法移送", "the gang case has no police unit to transfer with")
+    if way == "police_to_commission" and not police:
+        raise TransitionRefused(
+            "保护伞线索由办案公安机关的联络员移送", "umbrella clues are sent by the police unit's liaison"
+        )
+    if (
+        way == "commission_to_police"
+        and (police or not actor.has(*COMMISSION_ROLES) or own_commission_id(session, actor) != gc.unit_id)
+        and not actor.has(Role.ADMIN)
+    ):
+        raise TransitionRefused(
+            "涉黑涉恶犯罪线索由承办该案的纪委监委移送", "gang-crime clues are sent by the commission of the case"
+        )
+    if not content.strip():
+        raise ValidationError("移送内容不能为空", "say what is transferred", field="content")
+    day = business_day(on, not_before=gc.filed_on)
+    clue_id = None
+    if clue_number:
+        clue_id = session.scalar(select(Clue.id).where(Clue.number == clue_number.strip()))
+        if clue_id is None:
+            raise NotFound(f"线索 {clue_number} 不存在", f"no clue numbered {clue_number}")
+    trigger = gc.filed_on if way == "police_to_commission" else (found_on or day)
+    if trigger > day:
+        raise ValidationError(
+            "发现线索的日期不能晚于移送日期", "the clue cannot be found after it is sent", field="found_on"
+        )
+    due, _, _ = deadlines.compute(rule, trigger)
+    from_id, to_id = (
+        (gc.police_unit_id, gc.unit_id) if way == "police_to_commission" else (gc.unit_id, gc.police_unit_id)
+    )
+    t = Transfer(
+        direction=way,
+        kind=kind,
+        gang_case_id=gc.id,
+        clue_id=clue_id,
+        from_unit_id=from_id,
+        to_unit_id=to_id,
+        trigger_on=trigger,
+        sent_on=day,
+        due=due,
+        content=content.strip(),
+    )
+    session.add(t)
+    session.flush()
+    deadlines.start(session, "transfer", t.id, gc.unit_id, [rule], trigger)
+    record(
+        session,
+        "gang_case",
+        gc.id,
+        "send_transfer",
+        actor=actor,
+        day=day,
+        reason=zh,
+        data={"transfer": t.id, "direction": way, "due": due.isoformat(), "late": day > due, "clue": clue_number},
+    )
+    return t
+
+
+def acknowledge_transfer(session: Session, *, actor: Actor, transfer_id: int, on: date | None = None) -> Transfer:
+    """The receiving side signs for a transfer (签收); only a user of the receiving unit may."""
+    t = session.get(Transfer, transfer_id)
+    if t is None:
+        raise NotFound(f"移送记录 {transfer_id} 不存在", f"no transfer {transfer_id}")
+    day = business_day(on, not_before=t.sent_on)
+    check_acknowledge(
+        receiving=is_receiving(session, actor, t), acknowledged_on=t.acknowledged_on, sent_on=t.sent_on, on=day
+    )
+    t.acknowledged_on, t.acknowledged_by = day, actor.user_id
+    rule = TRANSFER_DIRECTIONS[t.direction][1] if t.direction in TRANSFER_DIRECTIONS else None
+    if rule:
+        deadlines.meet(session, "transfer", t.id, [rule], day)
+    if t.gang_case_id is not None:
+        record(
+            session,
+            "gang_case",
+            t.gang_case_id,
+            "acknowledge_transfer",
+            actor=actor,
+            day=day,
+            data={"transfer": t.id, "late": day > t.due},
+        )
+    return t
+
+
+def transfer_row(session: Session, t: Transfer, as_of: date) -> dict[str, Any]:
+    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_((t.from_unit_id, t.to_unit_id))))}
+    problem = transfer_problem(t.sent_on, t.due, t.acknowledged_on, as_of)
+    gang = session.get(GangCase, t.gang_case_id) if t.gang_case_id else None
+    return {
+        "id": t.id,
+        "gang_case": gang.police_number if gang else None,
+        "direction": t.direction,
+        "kind": t.kind,
+        "from_unit": units[t.from_unit_id].code if t.from_unit_id in units else None,
+        "to_unit": units[t.to_unit_id].code if t.to_unit_id in units else None,
+        "trigger_on": t.trigger_on.isoformat(),
+        "sent_on": t.sent_on.isoformat(),
+        "due": t.due.isoformat(),
+        "acknowledged_on": t.acknowledged_on.isoformat() if t.acknowledged_on else None,
+        "content": t.content,
+        "problem": problem,
+        "problem_zh": TRANSFER_PROBLEM_ZH.get(problem) if problem else None,
+    }
+
+
+def list_transfers(
+    session: Session,
+    *,
+    actor: Actor,
+    overdue: bool = False,
+    as_of: date | None = None,
+    police_number: str | None = None,
+) -> list[dict[str, Any]]:
+    """Transfers both ways (移送登记); with ``overdue``, those sent late, acknowledged late, or unsigned past due."""
+    as_of = as_of or date.today()
+    q = select(Transfer).order_by(Transfer.due, Transfer.id)
+    units = visible_commission_units(session, actor)
+    if units is not None:
+        q = q.where(
+            or_(
+                Transfer.from_unit_id.in_(units),
+                Transfer.to_unit_id.in_(units),
+                Transfer.from_unit_id == actor.unit_id,
+                Transfer.to_unit_id == actor.unit_id,
+            )
+        )
+    if police_number:
+        gc = get_gang_case(session, police_number)
+        check_gang_case(session, actor, gc)
+        q = q.where(Transfer.gang_case_id == gc.id)
+    rows = [transfer_row(session, t, as_of) for t in session.scalars(q)]
+    return [r for r in rows if r["problem"]] if overdue else rows
