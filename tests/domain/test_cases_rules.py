@@ -89,8 +89,8 @@ def test_open_track_says_to_assign_first() -> None:
 
 
 def test_not_found_needs_both_endorsements() -> None:
-    base = TrackSnapshot(track=Track.UMBRELLA, status=TS.IN_PROGRESS, owner_id=3)
-    with pytest.raises(TransitionRefused, match="承办人、审批领导"):
+    base = TrackSnapshot(track=Track.UMBRELLA, status=TS.IN_PROGRESS, owner_id=3, approved_by=2)
+    with pytest.raises(TransitionRefused, match="缺少：承办人、审批领导"):
         plan_track(base, "conclude", INVESTIGATOR, {"conclusion": "查否"})
     handler = plan_track(base, "endorse", INVESTIGATOR, {"reason": "经查无保护伞"}).updates["endorsements"]
     half = TrackSnapshot(**{**base.__dict__, "endorsements": handler})
@@ -103,10 +103,12 @@ def test_not_found_needs_both_endorsements() -> None:
 
 
 def test_endorsement_by_a_stranger_refused() -> None:
-    snap = TrackSnapshot(track=Track.UMBRELLA, status=TS.IN_PROGRESS, owner_id=3)
+    snap = TrackSnapshot(track=Track.UMBRELLA, status=TS.IN_PROGRESS, owner_id=3, approved_by=2)
     other = Actor(user_id=8, roles=frozenset({Role.INVESTIGATOR}), unit_id=1)
-    with pytest.raises(TransitionRefused, match="承办人本人或审批领导"):
-        plan_track(snap, "endorse", other, {"reason": "x"})
+    another_leader = Actor(user_id=9, roles=frozenset({Role.LEADER}), unit_id=1)
+    for stranger in (other, another_leader):
+        with pytest.raises(TransitionRefused, match="查否背书只能由承办人"):
+            plan_track(snap, "endorse", stranger, {"reason": "x"})
 
 
 def test_umbrella_found_needs_cases_or_persons() -> None:

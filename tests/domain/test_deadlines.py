@@ -28,6 +28,7 @@ EXPECTED = {
     "inquiry_reply": (15, "working_days", "inquiry_sent", None),
     "inquiry_conclusion": (1, "months", "inquiry_replied", None),
     "verification": (15, "working_days", "verification_approved", (15, "working_days")),
+    "hold_review": (6, "months", "hold_approved", None),
     "pass_on": (5, "working_days", "pass_on_decided", None),
     "reporter_acceptance": (15, "working_days", "clue_registered", None),
     "reporter_result": (15, "working_days", "clue_concluded", None),

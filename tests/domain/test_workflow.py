@@ -16,7 +16,7 @@ OTHER_LEADER = Actor(user_id=2, roles=frozenset({Role.LEADER}), unit_id=1)
 # Arguments that satisfy every content requirement, so only the state (and role) decides.
 GOOD_ARGS = {
     "assign": {"handler_id": 1},
-    "propose": {"method": "初步核实"},
+    "propose": {"method": "谈话函询"},
     "reject": {"reason": "理由不足"},
     "resume": {"reason": "有新情况"},
     "endorse": {"reason": "背书"},
@@ -29,11 +29,14 @@ GOOD_ARGS = {
 S = ClueState
 # The lawful (state, action) pairs for a clue with a pending proposal where one is needed.
 LAWFUL = {
-    (S.REGISTERED, "assign"), (S.AWAITING, "assign"),
+    (S.REGISTERED, "assign"), (S.AWAITING, "assign"), (S.HANDLING, "assign"),
     (S.AWAITING, "propose"), (S.AWAITING, "approve"), (S.AWAITING, "reject"),
+    # a new disposal after handling (初核后予以了结, 暂存待查复核) is proposed and approved like the first one
+    (S.HANDLING, "propose"), (S.HANDLING, "approve"), (S.HANDLING, "reject"),
     (S.HANDLING, "record_reply"), (S.HANDLING, "resume"), (S.HANDLING, "endorse"), (S.HANDLING, "conclude"),
     (S.CONCLUDED, "archive"), (S.CONCLUDED, "reopen"), (S.ARCHIVED, "reopen"),
-    (S.REGISTERED, "mark_duplicate"), (S.AWAITING, "mark_duplicate"), (S.HANDLING, "mark_duplicate"),
+    # in handling, ending as a duplicate is a disposal decision: proposed and approved, never marked directly
+    (S.REGISTERED, "mark_duplicate"), (S.AWAITING, "mark_duplicate"),
 }  # fmt: skip
 # feedback "accepted" is allowed in every state for a real-name clue: it only tells the reporter.
 LAWFUL |= {(s, "feedback") for s in S}
@@ -83,7 +86,7 @@ def test_real_name_conclusion_starts_the_result_notice_deadline() -> None:
 
 
 def test_not_substantiated_needs_both_endorsements() -> None:
-    base = ClueSnapshot(state=S.HANDLING, real_name=False, disposal="verification", handler_id=1)
+    base = ClueSnapshot(state=S.HANDLING, real_name=False, disposal="verification", handler_id=1, approved_by=2)
     with pytest.raises(TransitionRefused, match="承办人、审批领导"):
         plan(base, "conclude", EVERYONE, {"result": "查否"})
     half = ClueSnapshot(**{**base.__dict__, "endorsements": {"handler": {"by": 1}}})

@@ -136,8 +136,8 @@ def test_not_found_on_track_two_needs_both_endorsements(store: Store) -> None:
     build_world2(store)
     _register(store)
     day = date(2019, 4, 2)
-    with store.session() as s:
-        assign_track(s, actor=actor_for(s, "manager"), police_number=GANG, track=2, owner="inv", on=day)
+    with store.session() as s:  # the leader who assigns the owner is the approving leader of the track
+        assign_track(s, actor=actor_for(s, "leader"), police_number=GANG, track=2, owner="inv", on=day)
     with pytest.raises(TransitionRefused, match="承办人、审批领导"), store.session() as s:
         conclude_track(s, actor=actor_for(s, "inv"), police_number=GANG, track=2, conclusion="查否", on=day)
     with store.session() as s:

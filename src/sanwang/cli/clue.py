@@ -360,13 +360,16 @@ def propose(
     number: str = NUMBER,
     method: str = typer.Option(..., "--method", help="处置方式，如 初步核实"),
     target: str | None = typer.Option(None, "--target", help="接收单位（转办/交办/移送）"),
+    of: str | None = typer.Option(None, "--of", help="与之重复的线索编号（并入重复件）"),
     reason: str | None = REASON,
     as_user: str | None = AS_USER,
     on: str | None = ON,
     as_json: bool = JSON,
 ) -> None:
-    """提出处置建议 / propose a disposal method."""
-    _action("propose", {"method": method, "target": target, "reason": reason}, number, as_user, on, as_json)
+    """提出处置建议（待处置，或办理中改变处置：予以了结、立案审查调查、并入重复件、暂存复核） / propose a disposal
+    method, first or after handling."""
+    args = {"method": method, "target": target, "of": of, "reason": reason}
+    _action("propose", args, number, as_user, on, as_json)
 
 
 @app.command("approve")
@@ -401,7 +404,7 @@ def reply(
     on: str | None = ON,
     as_json: bool = JSON,
 ) -> None:
-    """登记谈话或函询回复 / record the talk or the inquiry reply."""
+    """登记谈话或函询回复（再次登记为补充说明，不重新计时） / record the talk or the inquiry reply."""
     _action("record_reply", {"reason": reason}, number, as_user, on, as_json)
 
 
@@ -425,14 +428,14 @@ def endorse(
     on: str | None = ON,
     as_json: bool = JSON,
 ) -> None:
-    """查否背书（承办人或审批领导签署） / sign the not-substantiated endorsement."""
+    """查否背书：仅限承办人和批准处置的领导签署 / sign the 查否 endorsement (the handler and the approving leader)."""
     _action("endorse", {"reason": text}, number, as_user, on, as_json)
 
 
 @app.command("conclude")
 def conclude(
     number: str = NUMBER,
-    result: str = typer.Option(..., "--result", help="澄清/查实/查否/予以了结/立案审查调查"),
+    result: str = typer.Option(..., "--result", help="澄清/查实/查否（予以了结、立案审查调查须经处置建议和审批）"),
     reason: str | None = REASON,
     as_user: str | None = AS_USER,
     on: str | None = ON,
@@ -481,7 +484,8 @@ def duplicate(
     on: str | None = ON,
     as_json: bool = JSON,
 ) -> None:
-    """标记为重复件（链接，不删除） / mark as a duplicate of another clue."""
+    """标记为重复件（链接，不删除；仅限处置前，办理中须提出「并入重复件」处置建议） / mark as a duplicate of another
+    clue, before disposal only."""
     _action("mark_duplicate", {"of": of, "reason": reason}, number, as_user, on, as_json)
 
 

@@ -266,12 +266,32 @@ def remind(
     as_json: bool = JSON,
 ) -> None:
     """生成催办单：逾期事项逐条催办并留痕，需升级的列出 / issue reminders for overdue deadlines, with escalations."""
-    from sanwang.cli.common import day, table
+    from sanwang.cli.common import day
     from sanwang.services.context import business_day
     from sanwang.services.reminders import remind as issue
 
     with unit_of_work(as_user) as (s, actor):
         data = issue(s, actor=actor, as_of=business_day(day(as_of, "--as-of"), what="--as-of"), every_days=every)
-    cols = [("reference", "事项"), ("rule_zh", "期限"), ("due", "到期日"), ("days_overdue", "逾期天数"),
-            ("unit", "单位"), ("handler", "承办人"), ("escalate", "升级")]  # fmt: skip
-    emit(data, as_json, lambda d: table(f"催办单 {d['as_of']}（{len(d['reminders'])} 项）", cols, d["reminders"]))
+    emit(data, as_json, _reminder_sheet)
+
+
+def _reminder_sheet(data: dict[str, Any]) -> None:
+    """催办单 for people: one table per unit (its name in the title, not a column), so the rule names keep room at
+    80 columns; everything in Chinese (the stored rule and record kinds stay in --json)."""
+    from sanwang.cli.common import table
+
+    items = data["reminders"]
+    if not items:
+        out.print(f"催办单 {data['as_of']}：无需催办的逾期事项")
+        return
+    cols = [("reference", "编号"), ("rule_zh", "期限"), ("due", "到期日"), ("late", "逾期"), ("handler", "承办人"),
+            ("escalate", "报上级")]  # fmt: skip
+    by_unit: dict[str, list[dict[str, Any]]] = {}
+    for r in items:
+        due = r["due"] + ("（暂定）" if r.get("provisional") else "")
+        row = {**r, "due": due, "late": f"{r['days_overdue']}天"}
+        by_unit.setdefault(r["unit"] or "（未知单位）", []).append(row)
+    for unit, rows in by_unit.items():
+        table(f"催办单 {data['as_of']} · {unit}（{len(rows)} 项）", cols, rows)
+    escalated = len(data["escalations"])
+    out.print(f"共 {len(items)} 项催办" + (f"，其中 {escalated} 项报上级督办" if escalated else ""))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Any
 
+from sanwang.domain import endorsement
 from sanwang.domain.errors import ValidationError
 from sanwang.domain.guards import need_role, need_text, pick, refuse, texts
 from sanwang.domain.roles import Role
@@ -114,6 +115,9 @@ class TrackSnapshot:
     owner_id: int | None = None
     endorsements: dict[str, Any] | None = None
     stage: str = "侦查"  # the gang case's police stage, for track 1
+    approved_by: int | None = None  # the leader who assigned the owner (审批领导)
+    owner_name: str = ""
+    approver_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -152,19 +156,30 @@ def _assign_track(snap: TrackSnapshot, actor: Actor, args: dict[str, Any]) -> Tr
             f"第{int(snap.track)}查的承办人须是{side_zh}的人员",
             f"the owner of track {int(snap.track)} must be on that side",
         )
-    return TrackTransition("assign", snap.status, TrackStatus.IN_PROGRESS, {"owner_id": args["owner_id"]})
+    # The leader who assigns the owner approves the track's handling and signs its 查否 with the owner; a case
+    # manager's assignment names no approver. A new assignment voids earlier signatures.
+    approver = actor.user_id if actor.has(Role.LEADER) else None
+    updates = {"owner_id": args["owner_id"], "approved_by": approver, "endorsements": None}
+    return TrackTransition("assign", snap.status, TrackStatus.IN_PROGRESS, updates)
+
+
+def _track_signatories(snap: TrackSnapshot) -> endorsement.Signatories:
+    return endorsement.Signatories(
+        snap.owner_id,
+        snap.approved_by,
+        snap.owner_name,
+        snap.approver_name,
+        "本查的承办人不是由领导指定的，须由领导重新指定承办人",
+        "the owner was not assigned by a leader; a leader must assign the owner again",
+    )
 
 
 def _endorse_track(snap: TrackSnapshot, actor: Actor, args: dict[str, Any]) -> TrackTransition:
     if snap.track is not Track.UMBRELLA:
         raise refuse("只有第二查（保护伞）的查否结论需要背书", "only a not-found finding on track 2 is endorsed")
     _need_status(snap, (TrackStatus.IN_PROGRESS,), "查否背书", "endorse")
-    as_leader = actor.has(Role.LEADER) and actor.user_id != snap.owner_id
-    if not as_leader and actor.user_id != snap.owner_id:
-        raise refuse("查否背书只能由承办人本人或审批领导签署", "only the owner or a leader can endorse")
-    slot = "leader" if as_leader else "handler"
     text = need_text(args, "reason", "查否背书", "an endorsement", "背书意见")
-    endorsements = {**(snap.endorsements or {}), slot: {"by": actor.user_id, "text": text}}
+    endorsements = endorsement.sign(snap.endorsements, _track_signatories(snap), actor.user_id, text)
     return TrackTransition("endorse", snap.status, snap.status, {"endorsements": endorsements})
 
 
@@ -194,14 +209,7 @@ def _conclude_track(snap: TrackSnapshot, actor: Actor, args: dict[str, Any]) -> 
                 "an umbrella finding needs the linked discipline case numbers or the persons",
             )
         if conclusion == "not_found":
-            have = snap.endorsements or {}
-            missing = [zh for slot, zh in (("handler", "承办人"), ("leader", "审批领导")) if slot not in have]
-            if missing:
-                raise refuse(
-                    f"查否结论须有查否背书，缺少：{'、'.join(missing)}",
-                    "a not-found conclusion needs the endorsement of: "
-                    + ", ".join(s for s in ("handler", "leader") if s not in have),
-                )
+            endorsement.require(snap.endorsements, _track_signatories(snap))
     else:
         if conclusion == "accountability" and not (outcomes or cases):
             raise refuse(

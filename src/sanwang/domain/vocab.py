@@ -47,7 +47,7 @@ class Channels(BaseModel):
         return None
 
 
-Outcome = Literal["closed", "case_opened", "transferred", "returned"]
+Outcome = Literal["closed", "case_opened", "transferred", "returned", "merged"]
 
 
 class DisposalMethod(BaseModel):
@@ -58,6 +58,7 @@ class DisposalMethod(BaseModel):
     next: Literal["handling", "concluded"]
     outcome: Outcome | None = None
     needs_target: bool = False
+    needs_duplicate: bool = False  # 并入重复件: names the clue this one repeats
 
     @model_validator(mode="after")
     def _outcome_when_concluding(self) -> DisposalMethod:

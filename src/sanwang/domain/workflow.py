@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from sanwang.domain import endorsement
 from sanwang.domain.errors import TransitionRefused
 from sanwang.domain.guards import need_role, need_text, refuse
 from sanwang.domain.roles import Role
@@ -69,19 +70,19 @@ OUTCOME_ZH = {
     ClueOutcome.MERGED: "并入重复件",
 }
 
-# Results a handler may conclude with after handling (办理中 → 办结).
+# Findings a handler may conclude with after handling (办理中 → 办结). Outcomes that are disposal decisions
+# (予以了结, 立案审查调查, 并入重复件, 移交, 退回) are never concluded directly: they come only from an approved
+# proposal (提出处置建议 → 领导审批), so no step can bypass the leader's approval.
 HANDLING_RESULTS = (
     ClueOutcome.CLARIFIED,
     ClueOutcome.SUBSTANTIATED,
     ClueOutcome.NOT_SUBSTANTIATED,
-    ClueOutcome.CLOSED,
-    ClueOutcome.CASE_OPENED,
 )
 
 
 def outcome_from(text: str) -> ClueOutcome:
     for o in ClueOutcome:
-        if text in (o.value, o.zh):
+        if text.strip() in (o.value, o.zh):
             return o
     names = "、".join(f"{o.zh}({o.value})" for o in HANDLING_RESULTS)
     raise TransitionRefused(f"未知办结结果「{text}」，可选：{names}", f"unknown conclusion {text!r}")
@@ -111,6 +112,9 @@ class ClueSnapshot:
     endorsements: dict[str, Any] | None = None
     handler_id: int | None = None
     flags: dict[str, Any] = field(default_factory=dict)
+    approved_by: int | None = None  # the leader who approved the current disposal (审批领导)
+    handler_name: str = ""
+    approver_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,7 @@ class Transition:
     updates: dict[str, Any]
     meets: tuple[str, ...] = ()  # deadline rules this step fulfils
     starts: tuple[str, ...] = ()  # deadline rules this step starts
+    data: dict[str, Any] = field(default_factory=dict)  # facts the event records (e.g. endorsements cleared)
 
 
 def _need_state(snap: ClueState, allowed: tuple[ClueState, ...], action_zh: str, action: str) -> None:
@@ -137,18 +142,43 @@ def _need_state(snap: ClueState, allowed: tuple[ClueState, ...], action_zh: str,
 
 S = ClueState
 OPEN_STATES = (S.REGISTERED, S.AWAITING, S.HANDLING)
+# Deadlines of the handling under a disposal; a new approved disposal closes them (复核处置 replaces the old one).
+HANDLING_DEADLINES = ("verification", "inquiry_reply", "inquiry_conclusion", "hold_review")
+
+
+def _signatories(snap: ClueSnapshot) -> endorsement.Signatories:
+    return endorsement.Signatories(
+        snap.handler_id,
+        snap.approved_by,
+        snap.handler_name,
+        snap.approver_name,
+        "本线索未记录批准处置的领导，须重新报批处置",
+        "no leader is recorded as approving the disposal; have the disposal approved again",
+    )
+
+
+def _clearing(snap: ClueSnapshot) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(updates, event data) that clear the 查否 signatures: a new handler or approval needs fresh ones."""
+    return {"endorsements": None}, endorsement.cleared(snap.endorsements)
 
 
 def _assign(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transition:
-    _need_state(snap.state, (S.REGISTERED, S.AWAITING), "分办", "assign")
+    # 分办 before disposal; 改派 (reassigning) while in handling keeps the clue in handling.
+    _need_state(snap.state, OPEN_STATES, "分办", "assign")
     need_role(actor, (Role.CASE_MANAGER, Role.LEADER), "分办", "assigning")
     if not args.get("handler_id"):
         raise refuse("分办必须指定承办人", "assigning needs a handler")
-    return Transition("assign", snap.state, S.AWAITING, {"handler_id": args["handler_id"]})
+    to = S.HANDLING if snap.state is S.HANDLING else S.AWAITING
+    updates, data = _clearing(snap)
+    return Transition("assign", snap.state, to, {**updates, "handler_id": args["handler_id"]}, data=data)
+
+
+# A proposal decides the first disposal (待处置) or a new one after handling (办理中: 初核后予以了结, 暂存待查复核 …).
+PROPOSAL_STATES = (S.AWAITING, S.HANDLING)
 
 
 def _propose(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transition:
-    _need_state(snap.state, (S.AWAITING,), "提出处置建议", "propose a disposal for")
+    _need_state(snap.state, PROPOSAL_STATES, "提出处置建议", "propose a disposal for")
     need_role(actor, (Role.INVESTIGATOR, Role.CASE_MANAGER), "提出处置建议", "proposing a disposal")
     if snap.proposal:
         raise refuse(
@@ -158,6 +188,11 @@ def _propose(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transiti
     method = disposal_methods().get(str(args.get("method", "")))
     if method.needs_target and not args.get("target_unit_id"):
         raise refuse(f"{method.name}必须指定接收单位", f"{method.code} needs a receiving unit")
+    if method.needs_duplicate and not args.get("of_id"):
+        raise refuse(f"{method.name}须指明与哪条线索重复", f"{method.code} needs the clue this one duplicates")
+    # 暂存待查 proposed again is the periodic review deciding to keep holding: approved, its review clock restarts.
+    if snap.state is S.HANDLING and method.code == snap.disposal and method.code != "hold":
+        raise refuse(f"线索已按「{method.name}」办理中", f"the clue is already handled as {method.code}")
     proposal = {
         "method": method.code,
         "name": method.name,
@@ -165,34 +200,51 @@ def _propose(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transiti
         "reason": str(args.get("reason") or ""),
         "target_unit_id": args.get("target_unit_id"),
     }
+    if method.needs_duplicate:
+        proposal["of_id"] = args["of_id"]
     return Transition("propose", snap.state, snap.state, {"proposal": proposal})
 
 
 def _approve(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transition:
-    _need_state(snap.state, (S.AWAITING,), "审批处置建议", "approve a disposal of")
+    _need_state(snap.state, PROPOSAL_STATES, "审批处置建议", "approve a disposal of")
     if not snap.proposal:
         raise refuse("没有待审批的处置建议", "there is no disposal proposal to approve")
     need_role(actor, (Role.LEADER,), "审批处置建议", "approving a disposal")
     if snap.proposal.get("by") == actor.user_id:
         raise refuse("审批人不能是提出建议的本人", "the approver cannot be the person who proposed it")
     method = disposal_methods().get(snap.proposal["method"])
-    updates: dict[str, Any] = {"disposal": method.code, "proposal": None, "approved_by": actor.user_id}
+    cleared, data = _clearing(snap)
+    # A new approval starts a new handling: the reply of an earlier inquiry and earlier signatures do not carry over.
+    flags = {k: v for k, v in snap.flags.items() if k not in ("reply_recorded", "outcome")}
+    updates: dict[str, Any] = {
+        **cleared,
+        "disposal": method.code,
+        "proposal": None,
+        "approved_by": actor.user_id,
+        "flags": flags,
+    }
+    meets = ("disposal_opinion", *HANDLING_DEADLINES)
     starts: tuple[str, ...] = ()
     if method.code == "talk_inquiry":
         starts = ("inquiry_reply",)
     elif method.code == "verification":
         starts = ("verification",)
+    elif method.code == "hold":
+        starts = ("hold_review",)
     elif method.code in ("pass_down", "assign_down", "refer"):
         starts = ("pass_on",)
     if method.next == "handling":
-        return Transition("approve", snap.state, S.HANDLING, updates, ("disposal_opinion",), starts)
+        return Transition("approve", snap.state, S.HANDLING, updates, meets, starts, data)
     updates["outcome"] = method.outcome
+    if method.needs_duplicate:
+        updates["duplicate_of_id"] = snap.proposal.get("of_id")
+        updates["flags"] = {**flags, "outcome": method.outcome}
     concluded_starts = (*starts, "reporter_result") if snap.real_name else starts
-    return Transition("approve", snap.state, S.CONCLUDED, updates, ("disposal_opinion",), concluded_starts)
+    return Transition("approve", snap.state, S.CONCLUDED, updates, meets, concluded_starts, data)
 
 
 def _reject(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transition:
-    _need_state(snap.state, (S.AWAITING,), "退回处置建议", "reject a disposal of")
+    _need_state(snap.state, PROPOSAL_STATES, "退回处置建议", "reject a disposal of")
     if not snap.proposal:
         raise refuse("没有待审批的处置建议", "there is no disposal proposal to reject")
     need_role(actor, (Role.LEADER,), "退回处置建议", "rejecting a disposal")
@@ -205,6 +257,10 @@ def _record_reply(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Tra
     if snap.disposal != "talk_inquiry":
         raise refuse("只有谈话函询的线索才有函询回复", "only a talk/inquiry disposal has a reply")
     need_role(actor, (Role.INVESTIGATOR, Role.CASE_MANAGER), "登记函询回复", "recording a reply")
+    if snap.flags.get("reply_recorded"):
+        # A second reply is a supplement (补充说明): kept in the history, but the clock of the opinion keeps running
+        # from the first reply — it neither restarts nor doubles.
+        return Transition("record_reply", snap.state, snap.state, {}, data={"supplementary": True})
     flags = {**snap.flags, "reply_recorded": True}
     return Transition(
         "record_reply", snap.state, snap.state, {"flags": flags}, ("inquiry_reply",), ("inquiry_conclusion",)
@@ -218,17 +274,16 @@ def _resume(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transitio
     if actor.user_id != snap.handler_id:
         need_role(actor, (Role.CASE_MANAGER, Role.LEADER), "启用暂存线索", "resuming")
     need_text(args, "reason", "启用暂存线索", "resuming")
-    return Transition("resume", snap.state, S.AWAITING, {"disposal": None})
+    cleared, data = _clearing(snap)
+    # Back to 待处置: the clue again owes a disposal opinion, counted from the day it is resumed.
+    updates = {**cleared, "disposal": None, "approved_by": None}
+    return Transition("resume", snap.state, S.AWAITING, updates, ("hold_review",), ("disposal_opinion",), data)
 
 
 def _endorse(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transition:
     _need_state(snap.state, (S.HANDLING,), "查否背书", "endorse a not-substantiated finding on")
-    as_leader = actor.has(Role.LEADER) and actor.user_id != snap.handler_id
-    if not as_leader and actor.user_id != snap.handler_id:
-        raise refuse("查否背书只能由承办人本人或审批领导签署", "only the handler or a leader can endorse")
-    slot = "leader" if as_leader else "handler"
     text = need_text(args, "reason", "查否背书", "an endorsement")
-    endorsements = {**(snap.endorsements or {}), slot: {"by": actor.user_id, "text": text}}
+    endorsements = endorsement.sign(snap.endorsements, _signatories(snap), actor.user_id, text)
     return Transition("endorse", snap.state, snap.state, {"endorsements": endorsements})
 
 
@@ -236,23 +291,23 @@ def _conclude(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transit
     _need_state(snap.state, (S.HANDLING,), "办结", "conclude")
     if actor.user_id != snap.handler_id and not actor.has(Role.LEADER):
         raise refuse("只有承办人或领导可以办结线索", "only the handler or a leader can conclude a clue")
+    if snap.disposal == "hold":
+        raise refuse(
+            "暂存待查的线索不能直接办结：予以了结或改用其他方式，须提出处置建议并经领导审批",
+            "a clue on hold is not concluded directly: propose closing it (予以了结) or another disposal "
+            "for a leader's approval",
+        )
     result = outcome_from(str(args.get("result", "")))
     if result not in HANDLING_RESULTS:
-        raise refuse(f"办理中的线索不能以「{result.zh}」办结", f"cannot conclude handling with {result.value}")
-    if snap.disposal == "hold" and result is not ClueOutcome.CLOSED:
-        raise refuse("暂存待查的线索须先重新启用处置，或予以了结", "a clue on hold must be resumed first, or closed")
+        raise refuse(
+            f"「{result.zh}」是处置决定，不能直接办结；须提出处置建议并经领导审批",
+            f"{result.value} is a disposal decision, not a finding: propose it for a leader's approval",
+        )
     if snap.disposal == "talk_inquiry" and not snap.flags.get("reply_recorded"):
         raise refuse("谈话函询须先登记谈话或函询回复", "record the talk or the inquiry reply first")
     if result is ClueOutcome.NOT_SUBSTANTIATED:
-        have = snap.endorsements or {}
-        missing = [zh for slot, zh in (("handler", "承办人"), ("leader", "审批领导")) if slot not in have]
-        if missing:
-            raise refuse(
-                f"查否结论须有查否背书，缺少：{'、'.join(missing)}",
-                "a not-substantiated conclusion needs the endorsement of: "
-                + ", ".join(s for s in ("handler", "leader") if s not in have),
-            )
-    meets = ("verification", "inquiry_conclusion", "disposal_opinion")
+        endorsement.require(snap.endorsements, _signatories(snap))
+    meets = HANDLING_DEADLINES + ("disposal_opinion",)
     starts = ("reporter_result",) if snap.real_name else ()
     return Transition("conclude", snap.state, S.CONCLUDED, {"outcome": result.value}, meets, starts)
 
@@ -287,13 +342,15 @@ def _reopen(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transitio
     # The earlier conclusion stays in the event history; the live row starts a new round, awaiting a fresh
     # disposal decision (复查 is decided like any disposal: proposed, then approved).
     flags = {k: v for k, v in snap.flags.items() if k not in ("result_fed_back", "reply_recorded", "outcome")}
+    cleared, data = _clearing(snap)
     return Transition(
         "reopen",
         snap.state,
         S.AWAITING,
-        {"outcome": None, "disposal": None, "endorsements": None, "flags": flags, "review_round": "+1"},
+        {**cleared, "outcome": None, "disposal": None, "approved_by": None, "flags": flags, "review_round": "+1"},
         (),
         ("disposal_opinion",),
+        data,
     )
 
 
@@ -302,8 +359,20 @@ DUPLICATE_ROLES = (Role.INTAKE_CLERK, Role.CASE_MANAGER, Role.LEADER)
 
 
 def _mark_duplicate(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transition:
-    _need_state(snap.state, OPEN_STATES, "标记重复件", "mark as duplicate")
+    # At intake (before any disposal is approved) merging a repeat report is a registration decision. Once a
+    # disposal is approved or proposed, ending the clue as a duplicate is a disposal decision like any other.
+    if snap.state is S.HANDLING:
+        raise refuse(
+            "线索已按批准的处置办理中，作为重复件并入须提出「并入重复件」处置建议并经领导审批",
+            "the clue is in handling under an approved disposal: propose 并入重复件 (merge) for a leader's approval",
+        )
+    _need_state(snap.state, (S.REGISTERED, S.AWAITING), "标记重复件", "mark as duplicate")
     need_role(actor, DUPLICATE_ROLES, "标记重复件", "marking duplicates")
+    if snap.proposal:
+        raise refuse(
+            f"已有待审批的处置建议（{snap.proposal.get('name')}），须先审批或退回，再标记重复件",
+            "a disposal proposal is awaiting approval; approve or reject it before marking a duplicate",
+        )
     if not args.get("of_id"):
         raise refuse("须指明与哪条线索重复", "name the clue this one duplicates")
     flags = {**snap.flags, "outcome": "merged"}
@@ -311,8 +380,8 @@ def _mark_duplicate(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> T
         "mark_duplicate",
         snap.state,
         S.CONCLUDED,
-        {"outcome": ClueOutcome.MERGED.value, "duplicate_of_id": args["of_id"], "flags": flags, "proposal": None},
-        ("disposal_opinion", "verification", "inquiry_reply", "inquiry_conclusion"),
+        {"outcome": ClueOutcome.MERGED.value, "duplicate_of_id": args["of_id"], "flags": flags},
+        ("disposal_opinion", *HANDLING_DEADLINES),
     )
 
 
@@ -345,6 +414,11 @@ ACTION_ZH = {
     "reopen": "复查",
     "mark_duplicate": "标记重复件",
 }
+
+
+# Steps of the workflow proper: only these order a clue's history, so a later back-dated step is refused only
+# when it would come before one of them — never because of a reminder, a flag correction, a mark or a report.
+WORKFLOW_ACTIONS = frozenset({"register", *ACTIONS})
 
 
 def plan(snap: ClueSnapshot, action: str, actor: Actor, args: dict[str, Any] | None = None) -> Transition:

@@ -139,6 +139,10 @@ def _conclude(f: _Fate, fi: FateInput, handler: str, result: str, leader: str) -
         # 查否 needs the handler's and the approving leader's signed endorsement before concluding.
         f.step("endorse", 1, 10, by=handler, **{"as": "handler"}, statement="经核实，反映问题查无实据。")
         f.step("endorse", 0, 5, by=leader, **{"as": "leader"}, statement="同意查否意见。")
+    if result == "closed":  # 予以了结 is a disposal decision: proposed by the handler, approved by the leader
+        f.step("propose", 0, 7, by=handler, method="予以了结")
+        f.step("approve", 0, 5, by=leader)
+        return
     f.step("conclude", 0, 7, by=handler, result=result)
 
 

@@ -18,11 +18,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
+from sanwang.domain.deadlines import deadline_rules
 from sanwang.domain.errors import AccessDenied, NotFound, TransitionRefused, ValidationError
 from sanwang.domain.roles import Role
 from sanwang.domain.values import ClueNumber
 from sanwang.domain.vocab import channels, disposal_methods
-from sanwang.domain.workflow import Actor, ClueOutcome, ClueSnapshot, ClueState, plan
+from sanwang.domain.workflow import WORKFLOW_ACTIONS, Actor, ClueOutcome, ClueSnapshot, ClueState, plan
 from sanwang.services import clue_entities, deadlines, textindex
 from sanwang.services import summary as statsum
 from sanwang.services.context import business_day, history, now, record, unit_by_code
@@ -235,10 +236,12 @@ def get_clue(session: Session, number: str, *, lock: bool = False) -> Clue:
     return clue
 
 
-def snapshot(clue: Clue) -> ClueSnapshot:
+def snapshot(clue: Clue, names: dict[int, str] | None = None) -> ClueSnapshot:
+    """What the workflow guards see; ``names`` (user id → name) lets refusals name the handler and the approver."""
     flags = dict(clue.flags or {})
     if clue.outcome:
         flags["outcome"] = clue.outcome
+    names = names or {}
     return ClueSnapshot(
         state=ClueState(clue.state),
         real_name=clue.real_name,
@@ -247,6 +250,16 @@ def snapshot(clue: Clue) -> ClueSnapshot:
         endorsements=clue.endorsements,
         handler_id=clue.handler_id,
         flags=flags,
+        approved_by=clue.approved_by,
+        handler_name=names.get(clue.handler_id or 0, ""),
+        approver_name=names.get(clue.approved_by or 0, ""),
+    )
+
+
+def _names(session: Session, *user_ids: int | None) -> dict[int, str]:
+    ids = [u for u in user_ids if u]
+    return (
+        {uid: name for uid, name in session.execute(select(User.id, User.name).where(User.id.in_(ids)))} if ids else {}
     )
 
 
@@ -300,12 +313,17 @@ def act(
     args = dict(args or {})
     clue = get_clue(session, number, lock=True)
     check_clue(session, actor, clue)
-    # Steps happen in order: none may be dated before the clue's latest recorded step.
-    last = session.scalar(select(func.max(Event.day)).where(Event.entity_kind == "clue", Event.entity_id == clue.id))
+    # Steps happen in order: none may be dated before the clue's latest workflow step. Reminders, flag corrections,
+    # marks and progress reports are not steps: one dated today must not block last week's paperwork.
+    last = session.scalar(
+        select(func.max(Event.day)).where(
+            Event.entity_kind == "clue", Event.entity_id == clue.id, Event.action.in_(sorted(WORKFLOW_ACTIONS))
+        )
+    )
     day = business_day(on, not_before=max(d for d in (clue.received, last) if d is not None))
     if action == "assign" and args.get("handler"):
         args["handler_id"] = _handler_for(session, clue, str(args.pop("handler"))).id
-    if action == "mark_duplicate" and args.get("of"):
+    if action in ("mark_duplicate", "propose") and args.get("of"):
         other = get_clue(session, str(args.pop("of")))
         check_clue(session, actor, other)
         if other.id == clue.id:
@@ -322,9 +340,8 @@ def act(
             raise TransitionRefused("不能转办、交办或移送给本单位", "cannot pass a clue to its own unit")
         args["target_unit_id"] = target.id
     proposal = dict(clue.proposal or {})
-    t = plan(snapshot(clue), action, actor, args)
+    t = plan(snapshot(clue, _names(session, clue.handler_id, clue.approved_by)), action, actor, args)
     updates = dict(t.updates)
-    approved_by = updates.pop("approved_by", None)
     for key, value in updates.items():
         if key == "review_round":
             clue.review_round += 1
@@ -346,16 +363,26 @@ def act(
     if t.to_state is ClueState.CONCLUDED and t.from_state is not ClueState.CONCLUDED:
         statsum.add_milestone(session, clue, statsum.CONCLUDED, day)
     deadlines.meet(session, "clue", clue.id, t.meets, day)
-    deadlines.start(session, "clue", clue.id, clue.unit_id, t.starts, day)
+    # A rule already running on this clue is not started a second time (one clock per rule and clue), and a rule
+    # an office has taken out of its deadlines.yaml is not started at all.
+    running = {d.rule for d in deadlines.open_deadlines(session, "clue", clue.id) if d.met_on is None}
+    starts = [r for r in t.starts if r not in running and r in deadline_rules().names]
+    deadlines.start(session, "clue", clue.id, clue.unit_id, starts, day)
     data = {k: v for k, v in args.items() if k not in ("reason",)}
-    if approved_by:
-        data["approved_by"] = approved_by
+    data.update(t.data)
+    if action == "approve":
+        data["approved_by"] = clue.approved_by
     if action == "approve" and clue.disposal in ("pass_down", "assign_down", "refer"):
         data.update(_hand_over(session, actor, clue, proposal.get("target_unit_id"), day))
-    if action == "mark_duplicate":
+    merged = clue.outcome == ClueOutcome.MERGED.value and t.from_state is not ClueState.CONCLUDED
+    if clue.duplicate_of_id and t.to_state is ClueState.CONCLUDED and merged:
         session.add(
             ClueLink(
-                clue_id=clue.id, other_id=args["of_id"], kind="duplicate", created_on=day, created_by=actor.user_id
+                clue_id=clue.id,
+                other_id=clue.duplicate_of_id,
+                kind="duplicate",
+                created_on=day,
+                created_by=actor.user_id,
             )
         )
     record(

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
+from sanwang.domain import endorsement
 from sanwang.domain.errors import NotFound, TransitionRefused, ValidationError
 from sanwang.domain.idnumber import IdNumber
 from sanwang.domain.regions import region_table
@@ -341,8 +342,12 @@ def act_track(
         owner_id=row.owner_id,
         endorsements=row.endorsements,
         stage=gc.stage,
+        approved_by=row.approved_by,
+        owner_name=_user_name(session, row.owner_id),
+        approver_name=_user_name(session, row.approved_by),
     )
     tr = plan_track(snap, action, actor, args)
+    signed_before = row.endorsements
     for key, value in tr.updates.items():
         setattr(row, key, value)
     row.status = tr.to_status.value
@@ -353,6 +358,8 @@ def act_track(
         data["owner"] = session.scalar(select(User.username).where(User.id == row.owner_id))
     if action == "conclude":
         data.update({"conclusion": row.conclusion, "finding": row.finding})
+    if action != "endorse" and signed_before and not row.endorsements:
+        data.update(endorsement.cleared(signed_before))  # a new owner or approval voids the 查否 signatures
     record(
         session,
         "gang_case",
@@ -368,6 +375,10 @@ def act_track(
     session.flush()
     _update_clearance(session, actor, gc, day)
     return row
+
+
+def _user_name(session: Session, user_id: int | None) -> str:
+    return (session.scalar(select(User.name).where(User.id == user_id)) or "") if user_id else ""
 
 
 def _is_below(session: Session, unit_id: int, top_id: int) -> bool:

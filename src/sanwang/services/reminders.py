@@ -22,6 +22,7 @@ from sanwang.services.marks import list_overdue
 from sanwang.store.tables import Clue, Deadline, Unit, User
 
 REMINDER_ROLES = (Role.CASE_MANAGER, Role.LEADER)
+KIND_ZH = {"clue": "线索", "gang_case": "涉黑涉恶案件", "case": "审查调查案件"}
 
 
 def remind(session: Session, *, actor: Actor, as_of: date, every_days: int = 7) -> dict[str, Any]:
@@ -55,7 +56,14 @@ def remind(session: Session, *, actor: Actor, as_of: date, every_days: int = 7) 
             data={"rule": dl.rule, "due": dl.due.isoformat(), "escalate": escalate},
         )
         items.append(
-            {**row, "unit": _unit_name(session, dl.unit_id), "handler": _handler(session, dl), "escalate": escalate}
+            {
+                **row,
+                "kind_zh": KIND_ZH.get(dl.entity_kind, dl.entity_kind),
+                "unit": _unit_name(session, dl.unit_id),
+                "handler": _handler(session, dl),
+                "escalate": escalate,
+                "provisional": dl.provisional,
+            }
         )
     return {
         "as_of": as_of.isoformat(),

@@ -104,6 +104,8 @@ class Clue(Base):
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("clues.id"))
     transferred_to_id: Mapped[int | None] = mapped_column(ForeignKey("clues.id"))
     handler_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The leader who approved the current disposal (审批领导): the second signatory of a 查否 endorsement.
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     gang_case_id: Mapped[int | None] = mapped_column(ForeignKey("gang_cases.id"))
     review_round: Mapped[int] = mapped_column(Integer, default=0)
     disposed_on: Mapped[date | None] = mapped_column(Date)
@@ -292,6 +294,8 @@ class CaseTrack(Base):
     track: Mapped[int] = mapped_column(Integer)
     owner_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The leader who assigned the owner (审批领导), the second signatory of a track-2 查否 endorsement.
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(20))
     conclusion: Mapped[str | None] = mapped_column(String(30))
     finding: Mapped[dict[str, Any] | None] = mapped_column(JSON)
