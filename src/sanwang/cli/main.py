@@ -52,9 +52,15 @@ def init(
     from sanwang.services.setup import initialise
 
     result = initialise(region=region, name=name)
-    emit(
-        result, as_json, lambda r: out.print(f"数据库已就绪 / database ready: {r['database']} (schema {r['revision']})")
-    )
+
+    def render(r: dict[str, Any]) -> None:
+        out.print(f"数据库已就绪 / database ready: {r['database']} (schema {r['revision']})")
+        if r["units_created"]:
+            from sanwang.cli.org import render_units
+
+            render_units("新建单位 / units created", r["units_created"])
+
+    emit(result, as_json, render)
 
 
 @app.command()

@@ -11,7 +11,7 @@ from sanwang.cli.common import AS_USER, JSON, day, emit, out, table, unit_of_wor
 
 app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
 
-LIST_HINT = "明细：sanwang stats --list 项目名称（可加 --channel 渠道 / --method 处置方式 / --baseline 日期）"
+LIST_HINT = "明细：sanwang stats --list 项目名称\n（可加 --channel 来源渠道、--method 处置方式、--baseline 基准日）"
 
 
 @app.callback()
@@ -44,7 +44,12 @@ def stats(
             done = rebuild_summary(s, actor=actor)
         emit(done, as_json, lambda d: out.print(f"统计月汇总已重建：{d['rows']} 行"))
         return
-    period = {"since": day(since, "--since"), "until": day(until, "--until"), "unit_code": unit, "channel": channel}
+    period: dict[str, Any] = {
+        "since": day(since, "--since"),
+        "until": day(until, "--until"),
+        "unit_code": unit,
+        "channel": channel,
+    }
     with unit_of_work(as_user, read_only=not list_) as (s, actor):
         if list_:
             result = drill(s, actor=actor, figure=list_, method=method, baseline=day(baseline, "--baseline"), **period)
@@ -62,7 +67,7 @@ def _render(d: dict[str, Any]) -> None:
     rows = list(d["figures"].values())
     cols = [("zh", "项目"), ("value", "数量"), ("unit", "单位")]
     if d["baseline"]:
-        cols[2:2] = [("baseline", f"基准日{d['baseline']}"), ("change", "变化")]
+        cols += [("baseline", f"基准日{d['baseline']}"), ("change", "变化")]
     scope = "  ".join(x for x in (d["unit"], d["channel"]) if x)
     table(f"统计 {d['since'] or '—'} 至 {d['until']}  {scope}".rstrip(), cols, rows)
     table(

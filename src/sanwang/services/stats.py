@@ -26,14 +26,13 @@ from sanwang.services.stats_figures import (
     BY_NAME,
     FIGURES,
     RATES,
-    SUBSTANTIATED,
     Figure,
     Period,
     Rows,
     figure_named,
 )
 from sanwang.services.stats_tally import tally
-from sanwang.services.summary import Drift, rebuild
+from sanwang.services.summary import SUBSTANTIATED, Drift, rebuild
 from sanwang.services.summary import verify as verify_months
 from sanwang.services.units import subtree_ids
 from sanwang.store.tables import ClueSubject, Deadline, Unit
@@ -299,7 +298,7 @@ def verify(session: Session, *, actor: Actor) -> dict[str, Any]:
             "只有系统管理员或审计员可以核对统计汇总", "only an administrator or auditor can verify the summary"
         )
     drifts: list[Drift] = verify_months(session)
-    codes = dict(session.execute(select(Unit.id, Unit.code)).tuples().all())
+    codes = {int(i): str(c) for i, c in session.execute(select(Unit.id, Unit.code))}
     rows = [
         {
             "figure": d.figure,

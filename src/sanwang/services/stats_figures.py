@@ -65,7 +65,8 @@ class Period:
         """Records whose clue came through the period's channel (all records when no channel is asked)."""
         if self.channel is None:
             return literal(True)
-        return clue_id.in_(select(Clue.id).where(Clue.channel == self.channel))
+        cond: ColumnElement[bool] = clue_id.in_(select(Clue.id).where(Clue.channel == self.channel))
+        return cond
 
     def ending(self, day: date) -> Period:
         """The same period and filters, ending on ``day`` (the baseline)."""
