@@ -43,7 +43,9 @@ app.command("worker")(worker_cli.worker)
 @app.command()
 def init(
     region: str | None = typer.Option(
-        None, "--region", help="同时建立本级纪委监委及 admin 用户，如 530600 / also create this commission and admin"
+        None,
+        "--region",
+        help="同时建立本级及上级纪委监委和 admin 用户，如 530600 / also the commissions up to the province, and admin",
     ),
     name: str | None = typer.Option(None, "--name", help="纪委监委名称 / its name (default from the region)"),
     as_json: bool = JSON,
