@@ -25,5 +25,5 @@ def test_small_city_replays_cleanly_and_figures_reproduce(store: Store) -> None:
         for name in ("clues_received", "clues_concluded", "persons_filed", "detained", "sanctioned", "gang_cases"):
             assert figures[name] > 0, name
         for f in FIGURES:
-            listed = drill(s, actor=actor, figure=f.name, since=date(2018, 1, 1), until=date(2020, 12, 31))
+            listed = drill(s, actor=actor, figure=f.name, since=date(2018, 1, 1), until=date(2020, 12, 31)).records
             assert len(listed) == figures[f.name], f.name

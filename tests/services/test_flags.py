@@ -23,7 +23,7 @@ def _gang_figure(store: Store) -> tuple[int, int]:
     with store.session() as s:
         leader = actor_for(s, "leader")
         value = statistics(s, actor=leader, **PERIOD)["figures"]["clues_gang_related"]["value"]
-        return value, len(drill(s, actor=leader, figure="clues_gang_related", **PERIOD))
+        return value, len(drill(s, actor=leader, figure="clues_gang_related", **PERIOD).records)
 
 
 def test_flags_from_the_import_file_and_corrected_later(store: Store, tmp_path: Path) -> None:

@@ -83,7 +83,7 @@ def test_statistics_lists_and_figures_agree_under_recusal(store: Store) -> None:
     with store.session() as s:
         me = actor_for(s, "leader2")
         st = statistics(s, actor=me, since=date(2019, 1, 1), until=date(2019, 12, 31))
-        listed = drill(s, actor=me, figure="clues_received", since=date(2019, 1, 1), until=date(2019, 12, 31))
+        listed = drill(s, actor=me, figure="clues_received", since=date(2019, 1, 1), until=date(2019, 12, 31)).records
         assert st["figures"]["clues_received"]["value"] == len(listed) == 2
         other = statistics(s, actor=actor_for(s, "leader"), since=date(2019, 1, 1), until=date(2019, 12, 31))
         assert other["figures"]["clues_received"]["value"] == 3

@@ -39,7 +39,7 @@ def test_a_declared_relative_hides_the_clue_everywhere(store: Store) -> None:
         assert [r["number"] for r in search(s, actor=me, query="征地拆迁")["results"]] == []
         period = {"since": date(2019, 1, 1), "until": date(2019, 12, 31)}
         figure = statistics(s, actor=me, **period)["figures"]["clues_received"]["value"]
-        listed = drill(s, actor=me, figure="clues_received", **period)
+        listed = drill(s, actor=me, figure="clues_received", **period).records
         assert figure == len(listed) == 2
         assert statistics(s, actor=other, **period)["figures"]["clues_received"]["value"] == 3
 

@@ -73,8 +73,8 @@ def test_figures_match_their_lists(store: Store) -> None:
         assert st["by_channel"] == {"信访举报": 2, "12337平台": 1, "公安机关移送": 1}
         for fig in FIGURES:
             records = drill(s, actor=leader, figure=fig.name, since=date(2019, 1, 1), until=date(2019, 12, 31))
-            assert len(records) == st["figures"][fig.name]["value"], fig.name
-        assert drill(s, actor=leader, figure="clues_substantiated", since=date(2019, 1, 1)) == [n["a"]]
+            assert len(records.records) == st["figures"][fig.name]["value"], fig.name
+        assert drill(s, actor=leader, figure="clues_substantiated", since=date(2019, 1, 1)).labels == [n["a"]]
 
 
 def test_baseline_change_and_subtree(store: Store) -> None:
@@ -86,7 +86,7 @@ def test_baseline_change_and_subtree(store: Store) -> None:
         assert (concluded["baseline"], concluded["value"], concluded["change"]) == (1, 2, 1)
         county = statistics(s, actor=leader, since=date(2019, 1, 1), until=date(2019, 12, 31), unit_code=COUNTY)
         assert county["figures"]["clues_received"]["value"] == 1
-        assert drill(s, actor=leader, figure="clues_received", unit_code=COUNTY) == [n["county"]]
+        assert drill(s, actor=leader, figure="clues_received", unit_code=COUNTY).labels == [n["county"]]
         # The county sees only its own subtree, whatever it asks for.
         mine = statistics(s, actor=actor_for(s, "county_clerk"), unit_code=CITY)
         assert mine["figures"]["clues_received"]["value"] == 1
@@ -97,5 +97,5 @@ def test_overdue_figure_counts_open_deadlines(store: Store) -> None:
     with store.session() as s:
         leader = actor_for(s, "leader")
         # By 2019-12-31 the 1-month disposal deadline of c (GA, 2019-07-01) and of the county clue have passed.
-        overdue = drill(s, actor=leader, figure="clues_overdue", until=date(2019, 12, 31))
+        overdue = drill(s, actor=leader, figure="clues_overdue", until=date(2019, 12, 31)).labels
         assert overdue == sorted([n["c"], n["county"]])

@@ -130,7 +130,7 @@ def test_past_figures_survive_reexamination(store: Store) -> None:
     with store.session() as s:
         leader = actor_for(s, "leader")
         both = drill(s, actor=leader, figure="clues_concluded", since=date(2019, 1, 1), until=date(2020, 12, 31))
-        assert both == [n, f"{n}#2"]
+        assert both.labels == [n, f"{n}#2"]
         st = statistics(s, actor=leader, since=date(2019, 1, 1), until=date(2020, 12, 31))
         assert st["figures"]["clues_concluded"]["value"] == 2
         assert st["rates"]["conclusion_rate"] == 1.0  # one clue received, concluded (at least once)

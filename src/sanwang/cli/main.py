@@ -14,6 +14,7 @@ from sanwang.cli import clue as clue_cli
 from sanwang.cli import gang as gang_cli
 from sanwang.cli import org as org_cli
 from sanwang.cli import rescreen as rescreen_cli
+from sanwang.cli import stats as stats_cli
 from sanwang.cli import supervise as supervise_cli
 from sanwang.cli import text as text_cli
 from sanwang.cli import worker as worker_cli
@@ -34,6 +35,7 @@ app.add_typer(supervise_cli.app, name="supervise", help="督办标记、领导�
 app.add_typer(org_cli.unit_app, name="unit", help="单位 / units")
 app.add_typer(text_cli.app, name="text", help="中文文本处理 / Chinese text")
 app.add_typer(org_cli.user_app, name="user", help="用户 / users")
+app.add_typer(stats_cli.app, name="stats", help="统计数据与核对 / statistics and their check")
 app.command("rescreen")(rescreen_cli.rescreen)
 app.command("worker")(worker_cli.worker)
 
@@ -41,7 +43,9 @@ app.command("worker")(worker_cli.worker)
 @app.command()
 def init(
     region: str | None = typer.Option(
-        None, "--region", help="同时建立本级纪委监委及 admin 用户，如 530600 / also create this commission and admin"
+        None,
+        "--region",
+        help="同时建立本级及上级纪委监委和 admin 用户，如 530600 / also the commissions up to the province, and admin",
     ),
     name: str | None = typer.Option(None, "--name", help="纪委监委名称 / its name (default from the region)"),
     as_json: bool = JSON,
@@ -50,9 +54,15 @@ def init(
     from sanwang.services.setup import initialise
 
     result = initialise(region=region, name=name)
-    emit(
-        result, as_json, lambda r: out.print(f"数据库已就绪 / database ready: {r['database']} (schema {r['revision']})")
-    )
+
+    def render(r: dict[str, Any]) -> None:
+        out.print(f"数据库已就绪 / database ready: {r['database']} (schema {r['revision']})")
+        if r["units_created"]:
+            from sanwang.cli.org import render_units
+
+            render_units("新建单位 / units created", r["units_created"])
+
+    emit(result, as_json, render)
 
 
 @app.command()
@@ -145,68 +155,6 @@ def ledger_export(
     with unit_of_work(as_user) as (s, actor):
         result = export_ledger(s, actor=actor, path=Path(file), reveal_reporter=reveal_reporter, purpose=purpose)
     emit(result, as_json, lambda r: out.print(f"已导出 {r['rows']} 条到 / exported to {r['file']}"))
-
-
-@app.command()
-def stats(
-    since: str | None = typer.Option(None, "--since", help="统计起始日 / period start"),
-    until: str | None = typer.Option(None, "--until", help="统计截止日（默认今天） / period end (default today)"),
-    unit: str | None = typer.Option(None, "--unit", help="单位代码（含下辖） / unit code, subtree included"),
-    baseline: str | None = typer.Option(None, "--baseline", help="基准日：比较变化 / compare with this date"),
-    list_: str | None = typer.Option(None, "--list", help="列出某项数据的明细 / list the records behind a figure"),
-    rebuild: bool = typer.Option(
-        False, "--rebuild", help="由台账重建统计月汇总（管理员） / rebuild the monthly summary from the ledger (admin)"
-    ),
-    as_user: str | None = AS_USER,
-    as_json: bool = JSON,
-) -> None:
-    """统计数据：各项数字、较基准日变化、明细可追溯 / the figures leaders report, each traceable."""
-    from sanwang.cli.common import day, table
-    from sanwang.services.stats import ZH_RATES, drill, rebuild_summary, statistics
-
-    if rebuild:
-        with unit_of_work(as_user) as (s, actor):
-            done = rebuild_summary(s, actor=actor)
-        emit(
-            done,
-            as_json,
-            lambda d: out.print(f"统计月汇总已重建：{d['rows']} 行 / monthly summary rebuilt: {d['rows']} rows"),
-        )
-        return
-    with unit_of_work(as_user, read_only=not list_) as (s, actor):
-        if list_:
-            rows = drill(
-                s, actor=actor, figure=list_, since=day(since, "--since"), until=day(until, "--until"), unit_code=unit
-            )
-            emit({"figure": list_, "records": rows}, as_json, lambda d: out.print("\n".join(d["records"])))
-            return
-        data = statistics(
-            s,
-            actor=actor,
-            since=day(since, "--since"),
-            until=day(until, "--until"),
-            unit_code=unit,
-            baseline=day(baseline, "--baseline"),
-        )
-
-    def render(d: dict[str, Any]) -> None:
-        rows = [{"name": k, **v} for k, v in d["figures"].items()]
-        cols = [("zh", "项目"), ("value", "数量"), ("unit", "单位"), ("name", "figure")]
-        if d["baseline"]:
-            cols[2:2] = [("baseline", f"基准日 {d['baseline']}"), ("change", "变化")]
-        table(f"统计 {d['since'] or '—'} 至 {d['until']}  {d['unit'] or ''}", cols, rows)
-        table(
-            "比率 / rates",
-            [("zh", "项目"), ("value", "值")],
-            [{"zh": ZH_RATES[k], "value": "—" if v is None else f"{v:.1%}"} for k, v in d["rates"].items()],
-        )
-        table(
-            "按来源渠道 / by channel",
-            [("k", "渠道"), ("n", "件")],
-            [{"k": k, "n": n} for k, n in d["by_channel"].items()],
-        )
-
-    emit(data, as_json, render)
 
 
 @app.command()

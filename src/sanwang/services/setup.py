@@ -16,24 +16,26 @@ from sanwang.store.tables import Unit, User
 def initialise(store: Store | None = None, *, region: str | None = None, name: str | None = None) -> dict[str, Any]:
     """Create or upgrade the database. Safe to run twice: nothing existing is touched.
 
-    With ``region``, also create that region's commission (纪委监委, code ``{region}-JW``) and an ``admin``
-    user who may register and manage clues there, so a fresh installation can work at once.
+    With ``region``, also create that region's commission (纪委监委, code ``{region}-JW``), every commission above
+    it up to the province (city-level 留置 is approved one level up), and an ``admin`` user who may register and
+    manage clues there, so a fresh installation can work at once. ``units_created`` names each unit made.
     """
     store = store or Store()
+    created: list[dict[str, Any]] = []
     try:
         revision = store.upgrade()
         if region:
-            from sanwang.domain.regions import region_table
-            from sanwang.services.units import add_unit, add_user
+            from sanwang.domain.regions import check_region_code
+            from sanwang.services.units import add_user, ensure_commission_chain
 
+            region = check_region_code(region, field="--region")
             with store.session() as s:
-                unit_name = name or f"{region_table().full_name(region)}纪委监委"
-                add_unit(s, code=f"{region}-JW", name=unit_name, kind="纪委监委", region_code=region)
+                unit, created = ensure_commission_chain(s, region, name)
                 add_user(
                     s,
                     username="admin",
                     name="系统管理员",
-                    unit_code=f"{region}-JW",
+                    unit_code=unit.code,
                     roles=["admin", "intake_clerk", "case_manager"],
                 )
         with store.session() as s:
@@ -59,6 +61,7 @@ def initialise(store: Store | None = None, *, region: str | None = None, name: s
             "revision": revision,
             "units": units,
             "users": users,
+            "units_created": created,
             "deadlines_finalised": finalised,
             "statistics_summary_built": summary_built,
             "clues_indexed": indexed,

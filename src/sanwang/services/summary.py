@@ -4,24 +4,27 @@ Every disposal (处置) and conclusion (办结) of a clue is recorded as an appe
 so that a past period's figures never change when a clue is later re-examined (复查). The monthly summary
 counts registrations and milestones by unit and month; it is updated in the same transaction as the change it
 counts and can always be rebuilt from the ledger (``rebuild``). The statistics read whole months from it and
-the rest of a period, and every drill-down list, from the ledger itself.
+the rest of a period, and every drill-down list, from the ledger itself; ``verify`` names any drift.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, func, insert, literal, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from sanwang.store.tables import Clue, ClueMilestone, ClueMonthCount, table_of
 
 DISPOSED = "disposed"
 CONCLUDED = "concluded"
 RECEIVED = "received"
+SUBSTANTIATED = ("substantiated", "case_opened")  # 查实: substantiated, or substantiated enough to open a case
 
 _KEY = ("kind", "month", "unit_id", "channel", "gang", "first_concluded", "code")
 
@@ -105,9 +108,8 @@ def _month_expr(session: Session, col: Any) -> Any:
     return func.strftime("%Y-%m", col)
 
 
-def rebuild(session: Session) -> int:
-    """Rebuild the summary from the ledger (clues and milestones). Returns the number of summary rows."""
-    session.execute(delete(ClueMonthCount))
+def _ledger_counts(session: Session) -> tuple[Select[Any], Select[Any]]:
+    """What the summary should hold, counted from the ledger: registrations, then milestones (``_KEY`` + n)."""
     first = (
         select(ClueMilestone.clue_id, ClueMilestone.day)
         .where(ClueMilestone.kind == CONCLUDED, ClueMilestone.seq == 1)
@@ -115,42 +117,87 @@ def rebuild(session: Session) -> int:
     )
     received_month = _month_expr(session, Clue.received)
     first_month = func.coalesce(_month_expr(session, first.c.day), "")
-    session.execute(
-        insert(ClueMonthCount).from_select(
-            list(_KEY) + ["n"],
-            select(
-                literal(RECEIVED),
-                received_month,
-                Clue.unit_id,
-                Clue.channel,
-                Clue.gang_related,
-                first_month,
-                literal(""),
-                func.count(),
-            )
-            .select_from(Clue)
-            .outerjoin(first, first.c.clue_id == Clue.id)
-            .group_by(received_month, Clue.unit_id, Clue.channel, Clue.gang_related, first_month),
+    received = (
+        select(
+            literal(RECEIVED),
+            received_month,
+            Clue.unit_id,
+            Clue.channel,
+            Clue.gang_related,
+            first_month,
+            literal(""),
+            func.count(),
         )
+        .select_from(Clue)
+        .outerjoin(first, first.c.clue_id == Clue.id)
+        .group_by(received_month, Clue.unit_id, Clue.channel, Clue.gang_related, first_month)
     )
     month = _month_expr(session, ClueMilestone.day)
     code = func.coalesce(ClueMilestone.code, "")
-    session.execute(
-        insert(ClueMonthCount).from_select(
-            list(_KEY) + ["n"],
-            select(
-                ClueMilestone.kind,
-                month,
-                ClueMilestone.unit_id,
-                literal(""),
-                literal(False),
-                literal(""),
-                code,
-                func.count(),
-            ).group_by(ClueMilestone.kind, month, ClueMilestone.unit_id, code),
-        )
-    )
+    milestones = select(
+        ClueMilestone.kind,
+        month,
+        ClueMilestone.unit_id,
+        literal(""),
+        literal(False),
+        literal(""),
+        code,
+        func.count(),
+    ).group_by(ClueMilestone.kind, month, ClueMilestone.unit_id, code)
+    return received, milestones
+
+
+def rebuild(session: Session) -> int:
+    """Rebuild the summary from the ledger (clues and milestones). Returns the number of summary rows."""
+    session.execute(delete(ClueMonthCount))
+    for counts in _ledger_counts(session):
+        session.execute(insert(ClueMonthCount).from_select(list(_KEY) + ["n"], counts))
     return int(session.scalar(select(func.count()).select_from(ClueMonthCount)) or 0)
+
+
+@dataclass(frozen=True)
+class Drift:
+    """A figure whose monthly summary disagrees with the ledger (汇总与台账不符)."""
+
+    figure: str
+    month: str  # YYYY-MM; for clues_received_concluded, the month of the first conclusion
+    unit_id: int
+    summary: int
+    ledger: int
+
+
+def _by_figure(rows: Iterable[Any]) -> Counter[tuple[str, str, int]]:
+    """Summary-shaped rows as the figures they feed, by (figure, month, unit)."""
+    out: Counter[tuple[str, str, int]] = Counter()
+    for kind, month, unit_id, _channel, gang, first_concluded, code, n in rows:
+        n = int(n or 0)
+        if kind == RECEIVED:
+            out[("clues_received", month, unit_id)] += n
+            if gang:
+                out[("clues_gang_related", month, unit_id)] += n
+            if first_concluded:
+                out[("clues_received_concluded", first_concluded, unit_id)] += n
+        elif kind == DISPOSED:
+            out[("clues_disposed", month, unit_id)] += n
+        else:
+            out[("clues_concluded", month, unit_id)] += n
+            if code in SUBSTANTIATED:
+                out[("clues_substantiated", month, unit_id)] += n
+    return out
+
+
+def verify(session: Session) -> list[Drift]:
+    """Every (figure, month, unit) on which the monthly summary and the ledger disagree, in month order."""
+    ledger: Counter[tuple[str, str, int]] = Counter()
+    for counts in _ledger_counts(session):
+        ledger.update(_by_figure(session.execute(counts)))
+    summary = _by_figure(session.execute(select(*(getattr(ClueMonthCount, k) for k in _KEY), ClueMonthCount.n)))
+    keys = sorted(set(ledger) | set(summary), key=lambda k: (k[1], k[2], k[0]))
+    return [
+        Drift(fig, month, unit, summary[(fig, month, unit)], ledger[(fig, month, unit)])
+        for fig, month, unit in keys
+        if summary[(fig, month, unit)] != ledger[(fig, month, unit)]
+    ]
 
 
 def ensure_built(session: Session) -> bool:

@@ -14,19 +14,48 @@ from sanwang.domain.errors import ImportRejected, LineProblem, ValidationError
 from sanwang.domain.idnumber import IdNumber
 from sanwang.domain.regions import region_table
 from sanwang.domain.roles import UNIT_KINDS, Role
-from sanwang.services.context import unit_by_code
+from sanwang.domain.workflow import Actor
+from sanwang.services.context import history, record, today, unit_by_code
 from sanwang.services.ledgerio import decode_text
 from sanwang.store.tables import Unit, User, UserRelative
 
 
-def add_unit(
-    session: Session, *, code: str, name: str, kind: str, region_code: str, parent_code: str | None = None
-) -> Unit:
-    """Create a unit under its parent (safe to repeat with the same values)."""
+def _check_kind(kind: str) -> None:
     if kind not in UNIT_KINDS:
         raise ValidationError(
             f"未知单位类型「{kind}」，可选：{'、'.join(UNIT_KINDS)}", f"unknown unit kind {kind!r}", field="kind"
         )
+
+
+def _check_parent(kind: str, parent: Unit | None) -> None:
+    # A commission answers to the commission one level up (留置 approval, 复核): never to an office or the police.
+    if kind == "纪委监委" and parent is not None and parent.kind != "纪委监委":
+        raise ValidationError(
+            f"纪委监委的上级须为纪委监委，「{parent.name}」是{parent.kind}",
+            f"a commission's parent must be a commission; {parent.code} is a {parent.kind}",
+            field="parent",
+        )
+
+
+def unit_row(session: Session, unit: Unit) -> dict[str, Any]:
+    """A unit as commands show it: code, name, kind, region code and the parent's code."""
+    parent = session.get(Unit, unit.parent_id) if unit.parent_id else None
+    return {"code": unit.code, "name": unit.name, "kind": unit.kind, "region_code": unit.region_code,
+            "parent": parent.code if parent else None}  # fmt: skip
+
+
+def add_unit(
+    session: Session,
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    region_code: str,
+    parent_code: str | None = None,
+    actor: Actor | None = None,
+) -> Unit:
+    """Create a unit under its parent (safe to repeat with the same values); its history starts with 'create'."""
+    _check_kind(kind)
     if not region_table().is_known(region_code):
         raise ValidationError(
             f"行政区划代码 {region_code} 不存在", f"unknown region code {region_code}", field="region_code"
@@ -39,12 +68,101 @@ def add_unit(
             )
         return existing
     parent = unit_by_code(session, parent_code) if parent_code else None
+    _check_parent(kind, parent)
     unit = Unit(code=code, name=name, kind=kind, region_code=region_code, parent_id=parent.id if parent else None)
     unit.path = ""
     session.add(unit)
     session.flush()
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    record(session, "unit", unit.id, "create", actor=actor, day=today(), data=unit_row(session, unit))
     return unit
+
+
+def edit_unit(
+    session: Session, *, code: str, name: str | None = None, kind: str | None = None, actor: Actor | None = None
+) -> Unit:
+    """Rename a unit or change its kind (单位更名、调整类型); the old values stay in its history."""
+    unit = unit_by_code(session, code)
+    changes: dict[str, Any] = {}
+    if name is not None and name.strip() and name.strip() != unit.name:
+        changes["name"] = [unit.name, name.strip()]
+        unit.name = name.strip()
+    if kind is not None and kind != unit.kind:
+        _check_kind(kind)
+        _check_parent(kind, session.get(Unit, unit.parent_id) if unit.parent_id else None)
+        if kind != "纪委监委" and unit.kind == "纪委监委":
+            below = session.scalar(select(Unit.code).where(Unit.parent_id == unit.id, Unit.kind == "纪委监委").limit(1))
+            if below:
+                raise ValidationError(
+                    f"「{unit.name}」下有纪委监委 {below}，不能改为{kind}",
+                    f"{unit.code} has the commission {below} under it; it must stay a commission",
+                    field="kind",
+                )
+        changes["kind"] = [unit.kind, kind]
+        unit.kind = kind
+    if not changes:
+        raise ValidationError("没有要修改的内容", "nothing to change: give a new --name or --kind", field="name")
+    record(session, "unit", unit.id, "edit", actor=actor, day=today(), data=changes)
+    return unit
+
+
+def move_unit(session: Session, *, code: str, parent_code: str | None, actor: Actor | None = None) -> Unit:
+    """Put a unit under another parent (调整隶属关系), its whole subtree with it; None makes it a top unit."""
+    unit = unit_by_code(session, code)
+    parent = unit_by_code(session, parent_code) if parent_code else None
+    if parent is not None and parent.path.startswith(unit.path):
+        raise ValidationError(
+            f"不能把「{unit.name}」移到它自己或其下级单位「{parent.name}」之下",
+            f"cannot move {unit.code} under itself or a unit below it ({parent.code})",
+            field="parent",
+        )
+    _check_parent(unit.kind, parent)
+    before = session.get(Unit, unit.parent_id) if unit.parent_id else None
+    if (before.id if before else None) == (parent.id if parent else None):
+        return unit
+    old_path = unit.path
+    new_path = f"{parent.path if parent else '/'}{unit.id}/"
+    # Every path below starts with the unit's own: rewrite the prefix, so subtree visibility follows the move.
+    for u in session.scalars(select(Unit).where(Unit.path.startswith(old_path))):
+        u.path = new_path + u.path[len(old_path) :]
+    unit.parent_id = parent.id if parent else None
+    session.flush()
+    record(session, "unit", unit.id, "move", actor=actor, day=today(),
+           data={"parent": [before.code if before else None, parent.code if parent else None]})  # fmt: skip
+    return unit
+
+
+def unit_history(session: Session, code: str) -> list[dict[str, Any]]:
+    """A unit's history (单位沿革): creation, renames, kind changes and moves, oldest first."""
+    return history(session, "unit", unit_by_code(session, code).id)
+
+
+def ensure_commission_chain(
+    session: Session, region_code: str, name: str | None = None, actor: Actor | None = None
+) -> tuple[Unit, list[dict[str, Any]]]:
+    """The commission (纪委监委) of a region and every commission above it up to the province, created where
+    missing (code ``{region}-JW``) and linked each under the next: city-level 留置 is approved one level up, so a
+    city commission with nothing above it could never detain. Returns the region's commission and what was
+    created or re-parented."""
+    done: list[dict[str, Any]] = []
+    parent: Unit | None = None
+    chain = region_table().ancestry(region_code)
+    for code in chain:
+        unit = session.scalar(
+            select(Unit).where(Unit.region_code == code, Unit.kind == "纪委监委").order_by(Unit.id).limit(1)
+        )
+        if unit is None:
+            full = name if code == region_code and name else f"{region_table().full_name(code)}纪委监委"
+            unit = add_unit(session, code=f"{code}-JW", name=full, kind="纪委监委", region_code=code,
+                            parent_code=parent.code if parent else None, actor=actor)  # fmt: skip
+            done.append({**unit_row(session, unit), "action": "created"})
+        elif parent is not None and unit.parent_id is None:
+            # A commission made by an older init, with nothing above it: hang it under its parent.
+            move_unit(session, code=unit.code, parent_code=parent.code, actor=actor)
+            done.append({**unit_row(session, unit), "action": "moved"})
+        parent = unit
+    assert parent is not None
+    return parent, done
 
 
 def add_user(
@@ -98,11 +216,17 @@ def check_admin(session: Session, username: str) -> None:
         raise AccessDenied("只有系统管理员可以管理单位和用户", "only an administrator can manage units and users")
 
 
-def list_units(session: Session) -> list[dict[str, str]]:
+def list_units(session: Session) -> list[dict[str, Any]]:
+    """Every unit with its parent, in tree order (a parent before its children)."""
+    units = list(session.scalars(select(Unit)))
+    codes = {u.id: u.code for u in units}
+    # Paths are ids, so sort by the ids along the path (as strings "/10/" would sort before "/9/").
+    units.sort(key=lambda u: [int(x) for x in u.path.strip("/").split("/") if x])
     return [
-        {"code": u.code, "name": u.name, "kind": u.kind, "region_code": u.region_code, "path": u.path}
-        for u in session.scalars(select(Unit).order_by(Unit.path))
-    ]
+        {"code": u.code, "name": u.name, "kind": u.kind, "region_code": u.region_code, "path": u.path,
+         "parent": codes.get(u.parent_id) if u.parent_id else None, "depth": u.path.count("/") - 2}
+        for u in units
+    ]  # fmt: skip
 
 
 def list_users(session: Session) -> list[dict[str, str]]:
