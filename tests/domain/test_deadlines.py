@@ -10,6 +10,7 @@ import pytest
 from pydantic import ValidationError as PydanticValidationError
 
 from sanwang.domain.calendar import WorkingDayCalendar, load_calendar
+from sanwang.domain.deadline_events import Condition
 from sanwang.domain.deadlines import (
     DeadlineRule,
     DeadlineRules,
@@ -25,10 +26,10 @@ from sanwang.domain.errors import TransitionRefused, ValidationError
 # DOMAIN.md §5: name → (amount, unit, trigger, extension or None)
 EXPECTED = {
     "disposal_opinion": (1, "months", "clue_registered", None),
-    "inquiry_reply": (15, "working_days", "inquiry_sent", None),
+    "inquiry_reply": (15, "working_days", "disposal_approved", None),
     "inquiry_conclusion": (1, "months", "inquiry_replied", None),
-    "verification": (15, "working_days", "verification_approved", (15, "working_days")),
-    "pass_on": (5, "working_days", "pass_on_decided", None),
+    "verification": (15, "working_days", "disposal_approved", (15, "working_days")),
+    "pass_on": (5, "working_days", "disposal_approved", None),
     "reporter_acceptance": (15, "working_days", "clue_registered", None),
     "reporter_result": (15, "working_days", "clue_concluded", None),
     "contact_12337": (30, "days", "clue_registered", None),
@@ -36,6 +37,8 @@ EXPECTED = {
     "police_transfer_umbrella": (10, "days", "gang_case_filed", None),
     "commission_transfer_gang": (3, "working_days", "gang_clue_found", None),
     "detention": (3, "months", "detention_started", (3, "months")),
+    "protective_custody": (7, "days", "protective_custody_started", (3, "days")),
+    "await_investigation": (12, "months", "await_investigation_started", None),
     "review_application": (1, "months", "decision_served", None),
     "review_decision": (1, "months", "review_applied", None),
     "recheck_decision": (2, "months", "recheck_applied", None),
@@ -64,7 +67,7 @@ def cal(shipped: tuple[DeadlineRules, WorkingDayCalendar]) -> WorkingDayCalendar
 
 
 def rule(**overrides: object) -> DeadlineRule:
-    fields: dict[str, object] = {"name": "r", "zh": "规则", "trigger": "t", "period": "5 working days"}
+    fields: dict[str, object] = {"name": "r", "zh": "规则", "trigger": "clue_registered", "period": "5 working days"}
     return DeadlineRule.model_validate({**fields, **overrides})
 
 
@@ -75,18 +78,18 @@ def test_shipped_rules_match_the_domain_table(rules: DeadlineRules) -> None:
     assert set(rules.names) == set(EXPECTED)
     for name, (amount, unit, trigger, extension) in EXPECTED.items():
         r = rules.get(name)
-        assert (r.period.amount, r.period.unit, r.trigger) == (amount, unit, trigger), name
+        assert (r.period.amount, r.period.unit, r.triggers[0]) == (amount, unit, trigger), name
         if extension is None:
             assert not r.extendable and r.extension is None, name
         else:
-            assert r.extendable and r.max_extensions == 1, name
+            assert r.extendable and r.max_extensions >= 1, name
             assert r.extension is not None and (r.extension.amount, r.extension.unit) == extension, name
 
 
 def test_real_name_rules_carry_their_condition(rules: DeadlineRules) -> None:
-    assert rules.get("reporter_acceptance").condition == "real_name"
-    assert rules.get("reporter_result").condition == "real_name"
-    assert rules.get("contact_12337").condition == "real_name_12337"
+    assert rules.get("reporter_acceptance").condition == Condition(real_name=True)
+    assert rules.get("reporter_result").condition == Condition(real_name=True)
+    assert rules.get("contact_12337").condition == Condition(real_name=True, channel=("SH",))
     assert rules.get("disposal_opinion").condition is None
 
 
@@ -94,7 +97,7 @@ def test_real_name_rules_carry_their_condition(rules: DeadlineRules) -> None:
 def test_every_rule_computes(rules: DeadlineRules, cal: WorkingDayCalendar, trigger: date) -> None:
     for r in rules.rules:
         due = due_date(r, trigger, cal)
-        assert due > trigger and cal.is_working_day(due), r.name
+        assert due > trigger and (cal.is_working_day(due) or not r.rest_day_shift), r.name
         warn = warn_from(r, due, cal, trigger)
         assert trigger <= warn <= due, r.name
         if r.extendable:
@@ -110,8 +113,21 @@ def test_unknown_rule_lists_the_known_ones(rules: DeadlineRules) -> None:
 
 
 def test_triggered_by(rules: DeadlineRules) -> None:
-    names = {r.name for r in rules.triggered_by("clue_registered")}
+    facts = {"channel": "SH", "real_name": True, "disposal": None}
+    names = {r.name for r in rules.triggered_by("clue_registered", facts)}
     assert names == {"disposal_opinion", "reporter_acceptance", "contact_12337"}
+    names = {r.name for r in rules.triggered_by("clue_registered", {**facts, "channel": "XF"})}
+    assert names == {"disposal_opinion", "reporter_acceptance"}
+    assert {r.name for r in rules.triggered_by("clue_registered", {**facts, "real_name": False})} == {
+        "disposal_opinion"
+    }
+    # the disposal decides which clock starts on approval — configuration, not code
+    approved = {**facts, "real_name": False}
+    assert [r.name for r in rules.triggered_by("disposal_approved", {**approved, "disposal": "verification"})] == [
+        "verification"
+    ]
+    assert [r.name for r in rules.triggered_by("disposal_approved", {**approved, "disposal": "refer"})] == ["pass_on"]
+    assert rules.triggered_by("disposal_approved", {**approved, "disposal": "hold"}) == []
 
 
 # -- due dates -----------------------------------------------------------------------------------------------
@@ -120,8 +136,9 @@ def test_triggered_by(rules: DeadlineRules) -> None:
 def test_due_dates_follow_the_counting_rules(rules: DeadlineRules, cal: WorkingDayCalendar) -> None:
     # registered on the last day of 2019: one month is 31 January 2020, inside the extended Spring Festival
     assert due_date(rules.get("disposal_opinion"), date(2019, 12, 31), cal) == date(2020, 2, 3)
-    # detention from 30 November 2019: 29 February 2020 is a Saturday → Monday 2 March
-    assert due_date(rules.get("detention"), date(2019, 11, 30), cal) == date(2020, 3, 2)
+    # detention from 30 November 2019 ends on Saturday 29 February 2020: custody is never lengthened by a
+    # rest day (刑事诉讼法第一百零五条)
+    assert due_date(rules.get("detention", on=date(2019, 11, 30)), date(2019, 11, 30), cal) == date(2020, 2, 29)
     # 5 calendar days from 27 September 2024 land on 2 October (holiday) → 8 October
     assert due_date(rules.get("police_notify"), date(2024, 9, 27), cal) == date(2024, 10, 8)
     # 3 working days from Friday 27 September 2024: Sun 29 (worked), Mon 30, then Tue 8 October
@@ -139,7 +156,7 @@ def test_warn_from(rules: DeadlineRules, cal: WorkingDayCalendar) -> None:
 
 
 def test_extensions(rules: DeadlineRules, cal: WorkingDayCalendar) -> None:
-    detention = rules.get("detention")
+    detention = rules.get("detention", on=date(2023, 11, 30))
     due = due_date(detention, date(2023, 11, 30), cal)
     assert due == date(2024, 2, 29)
     assert extended_due(detention, due, cal) == date(2024, 5, 29)

@@ -121,7 +121,7 @@ class Transition:
     to_state: ClueState
     updates: dict[str, Any]
     meets: tuple[str, ...] = ()  # deadline rules this step fulfils
-    starts: tuple[str, ...] = ()  # deadline rules this step starts
+    events: tuple[str, ...] = ()  # events it reports; deadlines.yaml says which deadlines they start
 
 
 def _refuse(zh: str, en: str) -> TransitionRefused:
@@ -194,18 +194,11 @@ def _approve(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transiti
         raise _refuse("审批人不能是提出建议的本人", "the approver cannot be the person who proposed it")
     method = disposal_methods().get(snap.proposal["method"])
     updates: dict[str, Any] = {"disposal": method.code, "proposal": None, "approved_by": actor.user_id}
-    starts: tuple[str, ...] = ()
-    if method.code == "talk_inquiry":
-        starts = ("inquiry_reply",)
-    elif method.code == "verification":
-        starts = ("verification",)
-    elif method.code in ("pass_down", "assign_down", "refer"):
-        starts = ("pass_on",)
     if method.next == "handling":
-        return Transition("approve", snap.state, S.HANDLING, updates, ("disposal_opinion",), starts)
+        return Transition("approve", snap.state, S.HANDLING, updates, ("disposal_opinion",), ("disposal_approved",))
     updates["outcome"] = method.outcome
-    concluded_starts = (*starts, "reporter_result") if snap.real_name else starts
-    return Transition("approve", snap.state, S.CONCLUDED, updates, ("disposal_opinion",), concluded_starts)
+    events = ("disposal_approved", "clue_concluded")
+    return Transition("approve", snap.state, S.CONCLUDED, updates, ("disposal_opinion",), events)
 
 
 def _reject(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transition:
@@ -224,7 +217,7 @@ def _record_reply(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Tra
     _need_role(actor, (Role.INVESTIGATOR, Role.CASE_MANAGER), "登记函询回复", "recording a reply")
     flags = {**snap.flags, "reply_recorded": True}
     return Transition(
-        "record_reply", snap.state, snap.state, {"flags": flags}, ("inquiry_reply",), ("inquiry_conclusion",)
+        "record_reply", snap.state, snap.state, {"flags": flags}, ("inquiry_reply",), ("inquiry_replied",)
     )
 
 
@@ -270,8 +263,7 @@ def _conclude(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transit
                 + ", ".join(s for s in ("handler", "leader") if s not in have),
             )
     meets = ("verification", "inquiry_conclusion", "disposal_opinion")
-    starts = ("reporter_result",) if snap.real_name else ()
-    return Transition("conclude", snap.state, S.CONCLUDED, {"outcome": result.value}, meets, starts)
+    return Transition("conclude", snap.state, S.CONCLUDED, {"outcome": result.value}, meets, ("clue_concluded",))
 
 
 def _feedback(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transition:
@@ -310,7 +302,7 @@ def _reopen(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transitio
         S.AWAITING,
         {"outcome": None, "disposal": None, "endorsements": None, "flags": flags, "review_round": "+1"},
         (),
-        ("disposal_opinion",),
+        ("clue_reopened",),
     )
 
 

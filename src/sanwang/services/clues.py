@@ -196,12 +196,9 @@ def register_clues(
                 "data": {"external_ref": d.external_ref} if d.external_ref else None,
             }
         )
-        rules = ["disposal_opinion"]
-        if d.real_name:
-            rules.append("reporter_acceptance")
-            if d.channel == "SH":
-                rules.append("contact_12337")
-        dls.extend(deadlines.row("clue", cid, unit.id, r, d.received) for r in rules)
+        facts = {"channel": d.channel, "real_name": d.real_name, "gang_related": d.gang_related,
+                 "umbrella_suspected": d.umbrella_suspected, "disposal": None, "outcome": None}  # fmt: skip
+        dls.extend(deadlines.event_rows("clue", cid, unit.id, ("clue_registered",), facts, d.received))
     for table, batch in ((ClueSubject, subjects), (ClueReporter, reporters), (Event, events), (Deadline, dls)):
         if batch:
             bulk_insert(session, table_of(table), batch)
@@ -233,6 +230,18 @@ def get_clue(session: Session, number: str, *, lock: bool = False) -> Clue:
     if clue is None:
         raise NotFound(f"线索 {number} 不存在", f"no clue numbered {number}")
     return clue
+
+
+def event_facts(clue: Clue) -> dict[str, Any]:
+    """The facts a clue's events carry (事件事实), on which deadlines.yaml conditions decide."""
+    return {
+        "channel": clue.channel,
+        "real_name": clue.real_name,
+        "gang_related": clue.gang_related,
+        "umbrella_suspected": clue.umbrella_suspected,
+        "disposal": clue.disposal,
+        "outcome": clue.outcome,
+    }
 
 
 def snapshot(clue: Clue) -> ClueSnapshot:
@@ -346,7 +355,7 @@ def act(
     if t.to_state is ClueState.CONCLUDED and t.from_state is not ClueState.CONCLUDED:
         statsum.add_milestone(session, clue, statsum.CONCLUDED, day)
     deadlines.meet(session, "clue", clue.id, t.meets, day)
-    deadlines.start(session, "clue", clue.id, clue.unit_id, t.starts, day)
+    deadlines.start_on_events(session, "clue", clue.id, clue.unit_id, t.events, event_facts(clue), day)
     data = {k: v for k, v in args.items() if k not in ("reason",)}
     if approved_by:
         data["approved_by"] = approved_by

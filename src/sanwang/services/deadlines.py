@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -10,7 +10,7 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
 from sanwang.domain.calendar import WorkingDayCalendar, default_calendar
-from sanwang.domain.deadlines import deadline_rules, due_date, extended_due, warn_from
+from sanwang.domain.deadlines import deadline_rules, due_date, extended_due, extension_step, warn_from
 from sanwang.domain.errors import CalendarRangeError, NotFound
 from sanwang.domain.workflow import Actor
 from sanwang.services.context import record
@@ -44,8 +44,8 @@ def counted(fn: Callable[[WorkingDayCalendar], T]) -> tuple[T, bool]:
 
 
 def compute(rule_name: str, trigger: date) -> tuple[date, date, bool]:
-    """(due, warn_from, provisional) for a rule started on ``trigger``."""
-    rule = deadline_rules().get(rule_name)
+    """(due, warn_from, provisional) for a rule started on ``trigger``, in the version in force that day."""
+    rule = deadline_rules().get(rule_name, on=trigger)
 
     def both(cal: WorkingDayCalendar) -> tuple[date, date]:
         due = due_date(rule, trigger, cal)
@@ -93,6 +93,35 @@ def start(
         bulk_insert(session, table_of(Deadline), rows)
 
 
+def started_by(events: Iterable[str], context: Mapping[str, Any], on: date) -> list[str]:
+    """The rules these events start (起算), as deadlines.yaml says: trigger matches, condition holds on the
+    event's facts, version in force on the day. The one place that decides which clock starts."""
+    rules = deadline_rules()
+    return list(dict.fromkeys(r.name for e in events for r in rules.triggered_by(e, context, on)))
+
+
+def event_rows(
+    entity_kind: str, entity_id: int, unit_id: int, events: Iterable[str], context: Mapping[str, Any], on: date
+) -> list[dict[str, Any]]:
+    """Deadline rows for the rules these events start (for bulk registration)."""
+    return [row(entity_kind, entity_id, unit_id, r, on) for r in started_by(events, context, on)]
+
+
+def start_on_events(
+    session: Session,
+    entity_kind: str,
+    entity_id: int,
+    unit_id: int,
+    events: Iterable[str],
+    context: Mapping[str, Any],
+    on: date,
+) -> None:
+    """Start the deadlines the events start (see :func:`started_by`)."""
+    rows = event_rows(entity_kind, entity_id, unit_id, events, context, on)
+    if rows:
+        bulk_insert(session, table_of(Deadline), rows)
+
+
 def meet(session: Session, entity_kind: str, entity_id: int, rules: Sequence[str], on: date) -> None:
     """Mark the open deadlines of these rules as met (已办)."""
     if rules:
@@ -122,12 +151,11 @@ def extend(
     )
     if dl is None:
         raise NotFound(f"没有未完成的期限「{rule_name}」", f"no open deadline {rule_name}")
-    rule = deadline_rules().get(rule_name)
-    if dl.extensions >= rule.max_extensions:
-        extended_due(rule, dl.due, default_calendar(), dl.extensions + 1)  # raises the bilingual refusal
-    old = dl.due
+    rule = deadline_rules().get(rule_name, on=dl.trigger_on)
+    extension_step(rule, dl.extensions + 1)  # refuses, in both languages, beyond the last extension
+    old, done = dl.due, dl.extensions
     (new_due, warn), provisional = counted(
-        lambda cal: (d := extended_due(rule, old, cal, 1), warn_from(rule, d, cal, dl.trigger_on))
+        lambda cal: (d := extended_due(rule, old, cal, 1, done=done), warn_from(rule, d, cal, dl.trigger_on))
     )
     dl.due, dl.warn_from, dl.extensions = new_due, warn, dl.extensions + 1
     dl.provisional = dl.provisional or provisional
