@@ -22,6 +22,7 @@ from sanwang.domain.deadlines import (
     warn_from,
 )
 from sanwang.domain.errors import TransitionRefused, ValidationError
+from sanwang.domain.measures import Step, extend_measure, measure_due, measure_rule, next_extension, recount_due
 
 # DOMAIN.md §5: name → (amount, unit, trigger, extension or None)
 EXPECTED = {
@@ -255,3 +256,134 @@ def test_bad_office_file_names_the_field(office_config: Path) -> None:
         deadline_rules()
     assert exc.value.field == "rules.0.period.amount"
     assert "config/deadlines.yaml" in exc.value.en
+
+
+def test_an_older_office_file_keeps_its_meaning(office_config: Path) -> None:
+    # the old trigger verification_approved is the approval of a 初步核实 disposal
+    (office_config / "deadlines.yaml").write_text(
+        "rules:\n  - {name: verification, zh: 初核, trigger: verification_approved, period: 30wd}\n"
+        "  - {name: reporter_acceptance, zh: 告知, trigger: clue_registered, condition: real_name, period: 10wd}\n",
+        encoding="utf-8",
+    )
+    rules = deadline_rules()
+    assert [r.name for r in rules.triggered_by("disposal_approved", {"disposal": "verification"})] == ["verification"]
+    assert rules.triggered_by("disposal_approved", {"disposal": "hold"}) == []
+    assert rules.get("reporter_acceptance").condition == Condition(real_name=True)
+
+
+# -- custody periods (羁押期间): never lengthened by a holiday ---------------------------------------------------
+
+
+def test_a_detention_ends_on_its_last_day_even_a_holiday(rules: DeadlineRules, cal: WorkingDayCalendar) -> None:
+    detention = rules.get("detention", on=date(2024, 7, 1))
+    assert not detention.rest_day_shift
+    # 1 October 2024 is National Day: the detention ends that day, not on 8 October (刑事诉讼法第一百零五条)
+    due = due_date(detention, date(2024, 7, 1), cal)
+    assert due == date(2024, 10, 1)
+    # the extension counts on from 1 October, and 1 January 2025 (New Year) is its last day
+    assert extended_due(detention, due, cal) == date(2025, 1, 1)
+    # an ordinary period of months still moves off the holiday
+    assert due_date(rules.get("review_decision"), date(2024, 9, 1), cal) == date(2024, 10, 8)
+
+
+def test_custody_needs_no_holiday_notice(rules: DeadlineRules) -> None:
+    # the last day of a custody period is the calendar's, so it is final even for a year with no notice
+    strict = load_calendar()
+    assert 2031 not in strict.known_years
+    assert due_date(rules.get("detention"), date(2031, 1, 31), strict) == date(2031, 4, 30)
+
+
+def test_working_day_periods_cannot_be_custody() -> None:
+    with pytest.raises(PydanticValidationError, match="rest_day_shift"):
+        rule(rest_day_shift=False)
+
+
+# -- rule versions and the measures of the revised Supervision Law ------------------------------------------
+
+
+def test_a_detention_follows_the_law_in_force_when_decided(rules: DeadlineRules) -> None:
+    old, new = measure_rule("detention", date(2024, 7, 1)), measure_rule("detention", date(2026, 3, 2))
+    assert [s.period for s in old.extensions] == [Period(amount=3, unit="months")]
+    assert old.recount is None and "第四十三条" in (old.basis or "")
+    assert [(s.period, s.approval) for s in new.extensions] == [
+        (Period(amount=3, unit="months"), "one_level_up"),
+        (Period(amount=2, unit="months"), "national"),
+    ]
+    assert new.recount is not None and new.recount.period == Period(amount=3, unit="months")
+    # the last day of the old law and the first of the new
+    assert measure_rule("detention", date(2025, 5, 31)) == old
+    assert measure_rule("detention", date(2025, 6, 1)) == new
+
+
+def test_new_measures_exist_only_under_the_revised_law(cal: WorkingDayCalendar) -> None:
+    with pytest.raises(TransitionRefused, match="not in force|尚未施行"):
+        measure_rule("protective_custody", date(2024, 7, 1))
+    guanhu = measure_rule("protective_custody", date(2026, 9, 28))
+    assert measure_due(guanhu, date(2026, 9, 28), cal) == date(2026, 10, 5)  # a holiday, and still the last day
+    houcha = measure_rule("await_investigation", date(2025, 7, 1))
+    assert measure_due(houcha, date(2025, 7, 1), cal) == date(2026, 7, 1) and not houcha.extensions
+    with pytest.raises(TransitionRefused, match="unknown measure"):
+        measure_rule("verification", date(2026, 1, 5))
+
+
+def test_further_extension_and_recount(cal: WorkingDayCalendar) -> None:
+    rule_ = measure_rule("detention", date(2026, 1, 5))
+    due = measure_due(rule_, date(2026, 1, 5), cal)
+    assert due == date(2026, 4, 5)
+    due = extend_measure(rule_, due, [], cal)
+    assert due == date(2026, 7, 5)
+    assert next_extension(rule_, ["extend"]).approval == "national"
+    due = extend_measure(rule_, due, ["extend"], cal)
+    assert due == date(2026, 9, 5)
+    with pytest.raises(TransitionRefused, match="at most 2"):
+        next_extension(rule_, ["extend", "extend"])
+    # a new serious offence found on 1 August 2026: three months again from that day, once only
+    assert recount_due(rule_, date(2026, 8, 1), ["extend", "extend"], cal) == date(2026, 11, 1)
+    history: list[Step] = ["extend", "extend", "recount"]
+    with pytest.raises(TransitionRefused, match="recounted 1"):
+        recount_due(rule_, date(2026, 9, 1), history, cal)
+    # after the recount the ordinary extension applies again, the further one does not (实施条例第一百三十三条)
+    assert next_extension(rule_, history).period == Period(amount=3, unit="months")
+    with pytest.raises(TransitionRefused, match="only once"):
+        next_extension(rule_, [*history, "extend"])
+    assert next_extension(rule_, ["extend", "recount", "extend"]).period == Period(amount=2, unit="months")
+
+
+def test_versions_must_not_overlap(office_config: Path) -> None:
+    (office_config / "deadlines.yaml").write_text(
+        "rules:\n"
+        "  - {name: detention, zh: 留置, trigger: detention_started, period: 3m, in_force_until: 2025-06-30}\n"
+        "  - {name: detention, zh: 留置, trigger: detention_started, period: 3m, in_force_from: 2025-06-01}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationError, match="same days"):
+        deadline_rules()
+
+
+# -- conditions: validated, with the line ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rule_yaml", "line", "message"),
+    [
+        ("{name: x, zh: 某, trigger: clue_registered, period: 5d,\n     condition: {channel: [QQ]}}", 4,
+         "unknown channel code 'QQ'"),
+        ("{name: x, zh: 某, trigger: clue_registered, period: 5d,\n     condition: {disposal: [fly]}}", 4,
+         "unknown disposal method 'fly'"),
+        ("{name: x, zh: 某, trigger: clue_registered, period: 5d,\n     condition: {weather: sunny}}", 4, "weather"),
+        ("{name: x, zh: 某, trigger: clue_filed, period: 5d}", 3, "unknown trigger event 'clue_filed'"),
+        ("{name: x, zh: 某, trigger: gang_case_filed, period: 5d}", 3, "would never start"),
+        ("{name: detention, zh: 某, trigger: detention_started, period: 5d, condition: {real_name: true}}", 3,
+         "carries no fact 'real_name'"),
+    ],
+)  # fmt: skip
+def test_bad_conditions_are_refused_with_their_line(
+    office_config: Path, rule_yaml: str, line: int, message: str
+) -> None:
+    (office_config / "deadlines.yaml").write_text(
+        f"rules:\n  - {{name: ok, zh: 好, trigger: clue_registered, period: 5d}}\n  - {rule_yaml}\n", encoding="utf-8"
+    )
+    with pytest.raises(ValidationError) as exc:
+        deadline_rules()
+    assert message in exc.value.en
+    assert exc.value.line == line and f"line {line}" in exc.value.en and f"第{line}行" in exc.value.zh
