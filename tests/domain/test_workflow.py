@@ -6,9 +6,9 @@ from itertools import product
 
 import pytest
 
+from sanwang.domain.deadlines import deadline_rules
 from sanwang.domain.errors import TransitionRefused
 from sanwang.domain.roles import Role
-from sanwang.domain.deadlines import deadline_rules
 from sanwang.domain.workflow import ACTIONS, Actor, ClueSnapshot, ClueState, plan
 
 EVERYONE = Actor(user_id=1, roles=frozenset(Role), unit_id=1)

@@ -60,8 +60,12 @@ def _rules_of(store: Store, number_id: int) -> dict[str, Deadline]:
 def test_an_office_rule_applies_without_a_code_change(store: Store, office_rules: None) -> None:
     build_world(store)
     drafts = [
-        ClueDraft(channel="XF", received=date(2024, 3, 4), real_name=False, summary="反映某村恶势力", gang_related=True),
-        ClueDraft(channel="DH", received=date(2024, 3, 4), real_name=False, summary="反映某村恶势力", gang_related=True),
+        ClueDraft(
+            channel="XF", received=date(2024, 3, 4), real_name=False, summary="反映某村恶势力", gang_related=True
+        ),
+        ClueDraft(
+            channel="DH", received=date(2024, 3, 4), real_name=False, summary="反映某村恶势力", gang_related=True
+        ),
         ClueDraft(channel="XF", received=date(2024, 3, 4), real_name=False, summary="反映某局长违规吃喝"),
     ]
     with store.session() as s:

@@ -272,6 +272,6 @@ def remind(
 
     with unit_of_work(as_user) as (s, actor):
         data = issue(s, actor=actor, as_of=business_day(day(as_of, "--as-of"), what="--as-of"), every_days=every)
-    cols = [("reference", "事项"), ("rule_zh", "期限"), ("due", "到期日"), ("days_overdue", "逾期天数"),
+    cols = [("reference", "事项"), ("rule_zh", "期限"), ("due_shown", "到期日"), ("days_overdue", "逾期天数"),
             ("unit", "单位"), ("handler", "承办人"), ("escalate", "升级")]  # fmt: skip
     emit(data, as_json, lambda d: table(f"催办单 {d['as_of']}（{len(d['reminders'])} 项）", cols, d["reminders"]))

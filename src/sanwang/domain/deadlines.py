@@ -194,16 +194,17 @@ class DeadlineRule(BaseModel):
         legacy = {k: data.pop(k) for k in ("extendable", "max_extensions", "extension") if k in data}
         if legacy and "extensions" in data:
             raise ValueError("write either extensions (a list of steps) or extension with max_extensions")
-        extendable, extension, times = legacy.get("extendable"), legacy.get("extension"), legacy.get("max_extensions")
-        if extendable and (extension is None or not times or int(times) < 1):
+        extendable, extension = legacy.get("extendable"), legacy.get("extension")
+        times = int(legacy.get("max_extensions") or 0)
+        if extendable and (extension is None or times < 1):
             raise ValueError("an extendable rule needs an extension period and max_extensions ≥ 1")
         if not extendable and (extension is not None or times):
             raise ValueError("extension and max_extensions are only allowed when extendable is true")
         if extendable:
-            data["extensions"] = [{"period": extension}] * int(times)
+            data["extensions"] = [{"period": extension}] * times
         if isinstance(data.get("trigger"), list):
             data["trigger"] = tuple(data["trigger"])
-        legacy_trigger = _LEGACY_TRIGGERS.get(data.get("trigger"))  # type: ignore[arg-type]
+        legacy_trigger = _LEGACY_TRIGGERS.get(data.get("trigger"))
         if legacy_trigger is not None:  # an older office file: the event it meant, and the disposal it named
             data["trigger"] = "disposal_approved"
             cond = data.get("condition")
@@ -214,7 +215,9 @@ class DeadlineRule(BaseModel):
     def _consistent(self) -> DeadlineRule:
         check_trigger(self.name, self.triggers, self.condition)
         if not self.rest_day_shift and self.period.unit == "working_days":
-            raise ValueError("rest_day_shift: false is for periods of days or months; working days never end on a rest day")
+            raise ValueError(
+                "rest_day_shift: false is for periods of days or months; working days never end on a rest day"
+            )
         if self.in_force_from and self.in_force_until and self.in_force_until < self.in_force_from:
             raise ValueError("in_force_until is before in_force_from")
         return self
@@ -313,7 +316,9 @@ class DeadlineRules(BaseModel):
         ]
 
 
-def due_date(rule_or_period: DeadlineRule | Period, trigger: date, cal: WorkingDayCalendar, *, shift: bool | None = None) -> date:
+def due_date(
+    rule_or_period: DeadlineRule | Period, trigger: date, cal: WorkingDayCalendar, *, shift: bool | None = None
+) -> date:
     """The due date of a period counted from the trigger day (which is not counted). A rule's own
     ``rest_day_shift`` decides whether an end on a rest day moves; a bare period moves unless ``shift=False``."""
     if isinstance(rule_or_period, DeadlineRule):

@@ -608,6 +608,8 @@ def show_case(session: Session, *, actor: Actor, number: str) -> dict[str, Any]:
                     "due": x.due.isoformat(),
                     "met_on": x.met_on.isoformat() if x.met_on else None,
                     "extensions": x.extensions,
+                    "provisional": x.provisional,
+                    "due_shown": deadlines.shown_due(x.due, x.provisional),
                 }
                 for x in deadlines.open_deadlines(session, "case", case.id)
             ],

@@ -464,7 +464,7 @@ def list_clues(
             or_(d2.due < d.due, and_(d2.due == d.due, d2.id < d.id)),
         )
         q = (
-            select(Clue, d.due)
+            select(Clue, d.due, d.provisional)
             .join(d, d.entity_id == Clue.id)
             .where(d.entity_kind == "clue", d.met_on.is_(None), window(d), ~earlier)
             .order_by(d.due, Clue.id)
@@ -475,7 +475,13 @@ def list_clues(
             .where(Deadline.entity_kind == "clue", Deadline.entity_id == Clue.id, Deadline.met_on.is_(None))
             .scalar_subquery()
         )
-        q = select(Clue, due).order_by(Clue.id)
+        nearest = aliased(Deadline)
+        provisional = (
+            exists()
+            .where(nearest.entity_kind == "clue", nearest.entity_id == Clue.id, nearest.met_on.is_(None))
+            .where(nearest.due == due, nearest.provisional.is_(True))
+        )
+        q = select(Clue, due, provisional).order_by(Clue.id)
     if state:
         q = q.where(Clue.state == _state_value(state))
     if sort:
@@ -490,10 +496,10 @@ def list_clues(
     rows = []
     current = fingerprint()
     for found in session.execute(q).all():
-        row: tuple[Any, ...] = tuple(found)  # (clue, due) or, sorted, (clue, due, triage version)
-        rows.append(summary_row(row[0], row[1]))
+        row: tuple[Any, ...] = tuple(found)  # (clue, due, provisional) or, sorted, (…, triage version)
+        rows.append(summary_row(row[0], row[1], bool(row[2])))
         if sort:  # scored by an older model or other rules: the order may be off until `sanwang clue rescore`
-            rows[-1]["triage_stale"] = row[2] != current
+            rows[-1]["triage_stale"] = row[3] != current
     audit(
         session,
         actor,
@@ -530,7 +536,7 @@ def _method_names() -> dict[str, str]:
     return {m.code: m.name for m in disposal_methods().methods}
 
 
-def summary_row(clue: Clue, due: date | None) -> dict[str, Any]:
+def summary_row(clue: Clue, due: date | None, provisional: bool = False) -> dict[str, Any]:
     return {
         "number": clue.number,
         "state": clue.state,
@@ -538,6 +544,8 @@ def summary_row(clue: Clue, due: date | None) -> dict[str, Any]:
         "channel": channels().by_code(clue.channel).name,
         "received": clue.received.isoformat(),
         "due": due.isoformat() if due else None,
+        "due_provisional": provisional,
+        "due_shown": deadlines.shown_due(due, provisional),
         "disposal": clue.disposal,
         "disposal_zh": _method_names().get(clue.disposal or ""),
         "outcome": clue.outcome,
@@ -577,13 +585,14 @@ def show_clue(
             if reveal_reporter
             else {"name": mask(rep.name), "id_number": mask(rep.id_number, 0, 0), "phone": mask(rep.phone, 3, 2)}
         )
-    due = session.scalar(
-        select(func.min(Deadline.due)).where(
-            Deadline.entity_kind == "clue", Deadline.entity_id == clue.id, Deadline.met_on.is_(None)
-        )
-    )
+    nearest = session.execute(
+        select(Deadline.due, Deadline.provisional)
+        .where(Deadline.entity_kind == "clue", Deadline.entity_id == clue.id, Deadline.met_on.is_(None))
+        .order_by(Deadline.due, Deadline.provisional.desc())
+        .limit(1)
+    ).first()
     unit = session.get(Unit, clue.unit_id)
-    out = summary_row(clue, due)
+    out = summary_row(clue, nearest[0] if nearest else None, bool(nearest and nearest[1]))
     out.update(
         {
             "unit": unit.code if unit else None,
@@ -612,6 +621,7 @@ def show_clue(
                     "met_on": d.met_on.isoformat() if d.met_on else None,
                     "extensions": d.extensions,
                     "provisional": d.provisional,
+                    "due_shown": deadlines.shown_due(d.due, d.provisional),
                 }
                 for d in deadlines.open_deadlines(session, "clue", clue.id)
             ],

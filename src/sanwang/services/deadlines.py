@@ -30,6 +30,17 @@ def rule_zh(name: str) -> str:
     return next((r.zh for r in deadline_rules().rules if r.name == name), None) or EXTRA_RULE_ZH.get(name, name)
 
 
+PROVISIONAL_MARK = "（暂定）"
+
+
+def shown_due(due: date | None, provisional: bool) -> str | None:
+    """A due date as people read it (到期日): ISO, marked （暂定） when counted without the year's holiday
+    notice — in every list, view, reminder and export, not only in --json."""
+    if due is None:
+        return None
+    return due.isoformat() + (PROVISIONAL_MARK if provisional else "")
+
+
 T = TypeVar("T")
 
 
