@@ -10,6 +10,7 @@ import pytest
 from pydantic import ValidationError as PydanticValidationError
 
 from sanwang.domain.calendar import WorkingDayCalendar, load_calendar
+from sanwang.domain.deadline_events import Condition
 from sanwang.domain.deadlines import (
     DeadlineRule,
     DeadlineRules,
@@ -21,15 +22,16 @@ from sanwang.domain.deadlines import (
     warn_from,
 )
 from sanwang.domain.errors import TransitionRefused, ValidationError
+from sanwang.domain.measures import Step, extend_measure, measure_due, measure_rule, next_extension, recount_due
 
 # DOMAIN.md §5: name → (amount, unit, trigger, extension or None)
 EXPECTED = {
     "disposal_opinion": (1, "months", "clue_registered", None),
-    "inquiry_reply": (15, "working_days", "inquiry_sent", None),
+    "inquiry_reply": (15, "working_days", "disposal_approved", None),
     "inquiry_conclusion": (1, "months", "inquiry_replied", None),
-    "verification": (15, "working_days", "verification_approved", (15, "working_days")),
-    "hold_review": (6, "months", "hold_approved", None),
-    "pass_on": (5, "working_days", "pass_on_decided", None),
+    "verification": (15, "working_days", "disposal_approved", (15, "working_days")),
+    "hold_review": (6, "months", "disposal_approved", None),
+    "pass_on": (5, "working_days", "disposal_approved", None),
     "reporter_acceptance": (15, "working_days", "clue_registered", None),
     "reporter_result": (15, "working_days", "clue_concluded", None),
     "contact_12337": (30, "days", "clue_registered", None),
@@ -37,6 +39,8 @@ EXPECTED = {
     "police_transfer_umbrella": (10, "days", "gang_case_filed", None),
     "commission_transfer_gang": (3, "working_days", "gang_clue_found", None),
     "detention": (3, "months", "detention_started", (3, "months")),
+    "protective_custody": (7, "days", "protective_custody_started", (3, "days")),
+    "await_investigation": (12, "months", "await_investigation_started", None),
     "review_application": (1, "months", "decision_served", None),
     "review_decision": (1, "months", "review_applied", None),
     "recheck_decision": (2, "months", "recheck_applied", None),
@@ -65,7 +69,7 @@ def cal(shipped: tuple[DeadlineRules, WorkingDayCalendar]) -> WorkingDayCalendar
 
 
 def rule(**overrides: object) -> DeadlineRule:
-    fields: dict[str, object] = {"name": "r", "zh": "规则", "trigger": "t", "period": "5 working days"}
+    fields: dict[str, object] = {"name": "r", "zh": "规则", "trigger": "clue_registered", "period": "5 working days"}
     return DeadlineRule.model_validate({**fields, **overrides})
 
 
@@ -76,18 +80,18 @@ def test_shipped_rules_match_the_domain_table(rules: DeadlineRules) -> None:
     assert set(rules.names) == set(EXPECTED)
     for name, (amount, unit, trigger, extension) in EXPECTED.items():
         r = rules.get(name)
-        assert (r.period.amount, r.period.unit, r.trigger) == (amount, unit, trigger), name
+        assert (r.period.amount, r.period.unit, r.triggers[0]) == (amount, unit, trigger), name
         if extension is None:
             assert not r.extendable and r.extension is None, name
         else:
-            assert r.extendable and r.max_extensions == 1, name
+            assert r.extendable and r.max_extensions >= 1, name
             assert r.extension is not None and (r.extension.amount, r.extension.unit) == extension, name
 
 
 def test_real_name_rules_carry_their_condition(rules: DeadlineRules) -> None:
-    assert rules.get("reporter_acceptance").condition == "real_name"
-    assert rules.get("reporter_result").condition == "real_name"
-    assert rules.get("contact_12337").condition == "real_name_12337"
+    assert rules.get("reporter_acceptance").condition == Condition(real_name=True)
+    assert rules.get("reporter_result").condition == Condition(real_name=True)
+    assert rules.get("contact_12337").condition == Condition(real_name=True, channel=("SH",))
     assert rules.get("disposal_opinion").condition is None
 
 
@@ -95,7 +99,7 @@ def test_real_name_rules_carry_their_condition(rules: DeadlineRules) -> None:
 def test_every_rule_computes(rules: DeadlineRules, cal: WorkingDayCalendar, trigger: date) -> None:
     for r in rules.rules:
         due = due_date(r, trigger, cal)
-        assert due > trigger and cal.is_working_day(due), r.name
+        assert due > trigger and (cal.is_working_day(due) or not r.rest_day_shift), r.name
         warn = warn_from(r, due, cal, trigger)
         assert trigger <= warn <= due, r.name
         if r.extendable:
@@ -111,8 +115,24 @@ def test_unknown_rule_lists_the_known_ones(rules: DeadlineRules) -> None:
 
 
 def test_triggered_by(rules: DeadlineRules) -> None:
-    names = {r.name for r in rules.triggered_by("clue_registered")}
+    facts = {"channel": "SH", "real_name": True, "disposal": None}
+    names = {r.name for r in rules.triggered_by("clue_registered", facts)}
     assert names == {"disposal_opinion", "reporter_acceptance", "contact_12337"}
+    names = {r.name for r in rules.triggered_by("clue_registered", {**facts, "channel": "XF"})}
+    assert names == {"disposal_opinion", "reporter_acceptance"}
+    assert {r.name for r in rules.triggered_by("clue_registered", {**facts, "real_name": False})} == {
+        "disposal_opinion"
+    }
+    # the disposal decides which clock starts on approval — configuration, not code
+    approved = {**facts, "real_name": False}
+    assert [r.name for r in rules.triggered_by("disposal_approved", {**approved, "disposal": "verification"})] == [
+        "verification"
+    ]
+    assert [r.name for r in rules.triggered_by("disposal_approved", {**approved, "disposal": "refer"})] == ["pass_on"]
+    assert [r.name for r in rules.triggered_by("disposal_approved", {**approved, "disposal": "hold"})] == [
+        "hold_review"
+    ]
+    assert rules.triggered_by("disposal_approved", {**approved, "disposal": "close"}) == []
 
 
 # -- due dates -----------------------------------------------------------------------------------------------
@@ -121,8 +141,9 @@ def test_triggered_by(rules: DeadlineRules) -> None:
 def test_due_dates_follow_the_counting_rules(rules: DeadlineRules, cal: WorkingDayCalendar) -> None:
     # registered on the last day of 2019: one month is 31 January 2020, inside the extended Spring Festival
     assert due_date(rules.get("disposal_opinion"), date(2019, 12, 31), cal) == date(2020, 2, 3)
-    # detention from 30 November 2019: 29 February 2020 is a Saturday → Monday 2 March
-    assert due_date(rules.get("detention"), date(2019, 11, 30), cal) == date(2020, 3, 2)
+    # detention from 30 November 2019 ends on Saturday 29 February 2020: custody is never lengthened by a
+    # rest day (刑事诉讼法第一百零五条)
+    assert due_date(rules.get("detention", on=date(2019, 11, 30)), date(2019, 11, 30), cal) == date(2020, 2, 29)
     # 5 calendar days from 27 September 2024 land on 2 October (holiday) → 8 October
     assert due_date(rules.get("police_notify"), date(2024, 9, 27), cal) == date(2024, 10, 8)
     # 3 working days from Friday 27 September 2024: Sun 29 (worked), Mon 30, then Tue 8 October
@@ -140,7 +161,7 @@ def test_warn_from(rules: DeadlineRules, cal: WorkingDayCalendar) -> None:
 
 
 def test_extensions(rules: DeadlineRules, cal: WorkingDayCalendar) -> None:
-    detention = rules.get("detention")
+    detention = rules.get("detention", on=date(2023, 11, 30))
     due = due_date(detention, date(2023, 11, 30), cal)
     assert due == date(2024, 2, 29)
     assert extended_due(detention, due, cal) == date(2024, 5, 29)
@@ -239,3 +260,134 @@ def test_bad_office_file_names_the_field(office_config: Path) -> None:
         deadline_rules()
     assert exc.value.field == "rules.0.period.amount"
     assert "config/deadlines.yaml" in exc.value.en
+
+
+def test_an_older_office_file_keeps_its_meaning(office_config: Path) -> None:
+    # the old trigger verification_approved is the approval of a 初步核实 disposal
+    (office_config / "deadlines.yaml").write_text(
+        "rules:\n  - {name: verification, zh: 初核, trigger: verification_approved, period: 30wd}\n"
+        "  - {name: reporter_acceptance, zh: 告知, trigger: clue_registered, condition: real_name, period: 10wd}\n",
+        encoding="utf-8",
+    )
+    rules = deadline_rules()
+    assert [r.name for r in rules.triggered_by("disposal_approved", {"disposal": "verification"})] == ["verification"]
+    assert rules.triggered_by("disposal_approved", {"disposal": "hold"}) == []
+    assert rules.get("reporter_acceptance").condition == Condition(real_name=True)
+
+
+# -- custody periods (羁押期间): never lengthened by a holiday ---------------------------------------------------
+
+
+def test_a_detention_ends_on_its_last_day_even_a_holiday(rules: DeadlineRules, cal: WorkingDayCalendar) -> None:
+    detention = rules.get("detention", on=date(2024, 7, 1))
+    assert not detention.rest_day_shift
+    # 1 October 2024 is National Day: the detention ends that day, not on 8 October (刑事诉讼法第一百零五条)
+    due = due_date(detention, date(2024, 7, 1), cal)
+    assert due == date(2024, 10, 1)
+    # the extension counts on from 1 October, and 1 January 2025 (New Year) is its last day
+    assert extended_due(detention, due, cal) == date(2025, 1, 1)
+    # an ordinary period of months still moves off the holiday
+    assert due_date(rules.get("review_decision"), date(2024, 9, 1), cal) == date(2024, 10, 8)
+
+
+def test_custody_needs_no_holiday_notice(rules: DeadlineRules) -> None:
+    # the last day of a custody period is the calendar's, so it is final even for a year with no notice
+    strict = load_calendar()
+    assert 2031 not in strict.known_years
+    assert due_date(rules.get("detention"), date(2031, 1, 31), strict) == date(2031, 4, 30)
+
+
+def test_working_day_periods_cannot_be_custody() -> None:
+    with pytest.raises(PydanticValidationError, match="rest_day_shift"):
+        rule(rest_day_shift=False)
+
+
+# -- rule versions and the measures of the revised Supervision Law ------------------------------------------
+
+
+def test_a_detention_follows_the_law_in_force_when_decided(rules: DeadlineRules) -> None:
+    old, new = measure_rule("detention", date(2024, 7, 1)), measure_rule("detention", date(2026, 3, 2))
+    assert [s.period for s in old.extensions] == [Period(amount=3, unit="months")]
+    assert old.recount is None and "第四十三条" in (old.basis or "")
+    assert [(s.period, s.approval) for s in new.extensions] == [
+        (Period(amount=3, unit="months"), "one_level_up"),
+        (Period(amount=2, unit="months"), "national"),
+    ]
+    assert new.recount is not None and new.recount.period == Period(amount=3, unit="months")
+    # the last day of the old law and the first of the new
+    assert measure_rule("detention", date(2025, 5, 31)) == old
+    assert measure_rule("detention", date(2025, 6, 1)) == new
+
+
+def test_new_measures_exist_only_under_the_revised_law(cal: WorkingDayCalendar) -> None:
+    with pytest.raises(TransitionRefused, match="not in force|尚未施行"):
+        measure_rule("protective_custody", date(2024, 7, 1))
+    guanhu = measure_rule("protective_custody", date(2026, 9, 28))
+    assert measure_due(guanhu, date(2026, 9, 28), cal) == date(2026, 10, 5)  # a holiday, and still the last day
+    houcha = measure_rule("await_investigation", date(2025, 7, 1))
+    assert measure_due(houcha, date(2025, 7, 1), cal) == date(2026, 7, 1) and not houcha.extensions
+    with pytest.raises(TransitionRefused, match="unknown measure"):
+        measure_rule("verification", date(2026, 1, 5))
+
+
+def test_further_extension_and_recount(cal: WorkingDayCalendar) -> None:
+    rule_ = measure_rule("detention", date(2026, 1, 5))
+    due = measure_due(rule_, date(2026, 1, 5), cal)
+    assert due == date(2026, 4, 5)
+    due = extend_measure(rule_, due, [], cal)
+    assert due == date(2026, 7, 5)
+    assert next_extension(rule_, ["extend"]).approval == "national"
+    due = extend_measure(rule_, due, ["extend"], cal)
+    assert due == date(2026, 9, 5)
+    with pytest.raises(TransitionRefused, match="at most 2"):
+        next_extension(rule_, ["extend", "extend"])
+    # a new serious offence found on 1 August 2026: three months again from that day, once only
+    assert recount_due(rule_, date(2026, 8, 1), ["extend", "extend"], cal) == date(2026, 11, 1)
+    history: list[Step] = ["extend", "extend", "recount"]
+    with pytest.raises(TransitionRefused, match="recounted 1"):
+        recount_due(rule_, date(2026, 9, 1), history, cal)
+    # after the recount the ordinary extension applies again, the further one does not (实施条例第一百三十三条)
+    assert next_extension(rule_, history).period == Period(amount=3, unit="months")
+    with pytest.raises(TransitionRefused, match="only once"):
+        next_extension(rule_, [*history, "extend"])
+    assert next_extension(rule_, ["extend", "recount", "extend"]).period == Period(amount=2, unit="months")
+
+
+def test_versions_must_not_overlap(office_config: Path) -> None:
+    (office_config / "deadlines.yaml").write_text(
+        "rules:\n"
+        "  - {name: detention, zh: 留置, trigger: detention_started, period: 3m, in_force_until: 2025-06-30}\n"
+        "  - {name: detention, zh: 留置, trigger: detention_started, period: 3m, in_force_from: 2025-06-01}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationError, match="same days"):
+        deadline_rules()
+
+
+# -- conditions: validated, with the line ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rule_yaml", "line", "message"),
+    [
+        ("{name: x, zh: 某, trigger: clue_registered, period: 5d,\n     condition: {channel: [QQ]}}", 4,
+         "unknown channel code 'QQ'"),
+        ("{name: x, zh: 某, trigger: clue_registered, period: 5d,\n     condition: {disposal: [fly]}}", 4,
+         "unknown disposal method 'fly'"),
+        ("{name: x, zh: 某, trigger: clue_registered, period: 5d,\n     condition: {weather: sunny}}", 4, "weather"),
+        ("{name: x, zh: 某, trigger: clue_filed, period: 5d}", 3, "unknown trigger event 'clue_filed'"),
+        ("{name: x, zh: 某, trigger: gang_case_filed, period: 5d}", 3, "would never start"),
+        ("{name: detention, zh: 某, trigger: detention_started, period: 5d, condition: {real_name: true}}", 3,
+         "carries no fact 'real_name'"),
+    ],
+)  # fmt: skip
+def test_bad_conditions_are_refused_with_their_line(
+    office_config: Path, rule_yaml: str, line: int, message: str
+) -> None:
+    (office_config / "deadlines.yaml").write_text(
+        f"rules:\n  - {{name: ok, zh: 好, trigger: clue_registered, period: 5d}}\n  - {rule_yaml}\n", encoding="utf-8"
+    )
+    with pytest.raises(ValidationError) as exc:
+        deadline_rules()
+    assert message in exc.value.en
+    assert exc.value.line == line and f"line {line}" in exc.value.en and f"第{line}行" in exc.value.zh

@@ -6,6 +6,7 @@ from itertools import product
 
 import pytest
 
+from sanwang.domain.deadlines import deadline_rules
 from sanwang.domain.errors import TransitionRefused
 from sanwang.domain.roles import Role
 from sanwang.domain.workflow import ACTIONS, Actor, ClueSnapshot, ClueState, plan
@@ -77,12 +78,17 @@ def test_approving_a_concluding_method_concludes_with_its_outcome() -> None:
     snap = ClueSnapshot(state=S.AWAITING, real_name=False, proposal={"method": "close", "name": "予以了结", "by": 7})
     t = plan(snap, "approve", OTHER_LEADER)
     assert t.to_state is S.CONCLUDED and t.updates["outcome"] == "closed"
-    assert "reporter_result" not in t.starts
+    assert t.events == ("disposal_approved", "clue_concluded")
+    facts = {"real_name": False, "channel": "XF", "disposal": "close"}
+    assert not any(r.name == "reporter_result" for e in t.events for r in deadline_rules().triggered_by(e, facts))
 
 
 def test_real_name_conclusion_starts_the_result_notice_deadline() -> None:
     snap = ClueSnapshot(state=S.HANDLING, real_name=True, disposal="verification", handler_id=1)
-    assert "reporter_result" in plan(snap, "conclude", EVERYONE, {"result": "查实"}).starts
+    t = plan(snap, "conclude", EVERYONE, {"result": "查实"})
+    assert t.events == ("clue_concluded",)
+    facts = {"real_name": True, "channel": "XF", "disposal": "verification"}
+    assert [r.name for r in deadline_rules().triggered_by("clue_concluded", facts)] == ["reporter_result"]
 
 
 def test_not_substantiated_needs_both_endorsements() -> None:

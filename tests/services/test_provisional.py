@@ -55,3 +55,30 @@ def test_provisional_until_the_notice_is_added(store: Store) -> None:
 def test_known_years_are_final(store: Store) -> None:
     due, _, provisional = deadlines.compute("inquiry_reply", date(2019, 4, 1))
     assert (due, provisional) == (date(2019, 4, 23), False)
+
+
+def test_provisional_due_dates_are_marked_wherever_people_read_them(store: Store, tmp_path: Path) -> None:
+    from sanwang.services.clues import ClueDraft, list_clues, register_clues, show_clue
+    from sanwang.services.context import actor_for, unit_by_code
+    from sanwang.services.exports import export_ledger
+    from sanwang.services.marks import list_overdue
+
+    build_world(store)
+    # received 1 December 2026: one month runs into 2027, whose holiday notice is not configured
+    draft = ClueDraft(channel="XF", received=date(2026, 12, 1), real_name=False, summary="反映某局长违规吃喝")
+    with store.session() as s:
+        [(_, number)] = register_clues(s, actor=actor_for(s, "clerk"), unit=unit_by_code(s, CITY), drafts=[draft])
+    shown = "2027-01-01（暂定）"
+    with store.session() as s:
+        manager = actor_for(s, "manager")
+        [row] = list_clues(s, actor=manager)
+        assert (row["due"], row["due_provisional"], row["due_shown"]) == ("2027-01-01", True, shown)
+        [late] = list_clues(s, actor=manager, overdue=True, as_of=date(2027, 1, 5))
+        assert late["due_shown"] == shown
+        one = show_clue(s, actor=manager, number=number)
+        assert one["due_shown"] == shown and [d["due_shown"] for d in one["deadlines"]] == [shown]
+        [overdue] = list_overdue(s, actor=manager, as_of=date(2027, 1, 5))
+        assert overdue["due_shown"] == shown
+        out = tmp_path / "ledger.csv"
+        export_ledger(s, actor=manager, path=out)
+    assert "disposal_opinion:" + shown in out.read_text(encoding="utf-8-sig")

@@ -31,7 +31,7 @@ LIST_COLUMNS = [
     ("state_zh", "状态"),
     ("channel", "来源渠道"),
     ("received", "收到日期"),
-    ("due", "最近期限"),
+    ("due_shown", "最近期限"),
     ("disposal_zh", "处置方式"),
     ("outcome_zh", "办结方式"),
 ]
@@ -294,7 +294,7 @@ def _render_clue(d: dict[str, Any]) -> None:
         "unit_name": "登记单位",
         "disposal_zh": "处置方式",
         "outcome_zh": "办结方式",
-        "due": "最近期限",
+        "due_shown": "最近期限",
     }
     head = {zh: d[k] for k, zh in labels.items()}
     head["被反映人"] = "、".join(f"{x['name']}（{x['unit'] or ''}{x['position'] or ''}）" for x in d["subjects"])
@@ -333,7 +333,8 @@ def _action(name: str, params: dict[str, Any], number: str, as_user: str | None,
     with unit_of_work(as_user) as (s, actor):
         clue = act(s, actor=actor, number=number, action=name, on=day(on), args={k: v for k, v in params.items() if v})
         data = summary_row(clue, None)
-    data.pop("due")
+    for key in ("due", "due_provisional", "due_shown"):
+        data.pop(key)
     emit(
         data, as_json, lambda d: out.print(f"{ACTION_ZH[name]}：{d['number']} → {d['state_zh']} ({username(as_user)})")
     )

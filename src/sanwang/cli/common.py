@@ -109,7 +109,7 @@ def history_table(entity_kind: str, rows: Sequence[dict[str, Any]]) -> None:
 
 def deadline_table(rows: Sequence[dict[str, Any]]) -> None:
     """期限: a record's open and met deadlines by their Chinese names."""
-    table("期限 / deadlines", [("rule_zh", "期限"), ("due", "到期"), ("met_on", "完成")], rows)
+    table("期限 / deadlines", [("rule_zh", "期限"), ("due_shown", "到期"), ("met_on", "完成")], rows)
 
 
 def emit(data: Any, as_json: bool, render: Callable[[Any], None]) -> None:

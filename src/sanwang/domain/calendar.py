@@ -158,7 +158,8 @@ class WorkingDayCalendar:
     """The working-day calendar (工作日历): which days count, and periods counted on them.
 
     Counting follows Chinese legal practice: the day of the triggering event is not counted; N working days
-    end on the N-th working day after it; days or months ending on a rest day move to the next working day.
+    end on the N-th working day after it; days or months ending on a rest day move to the next working day —
+    except custody periods (羁押期间), which end on their last day whatever it is.
     """
 
     def __init__(self, notices: HolidayNotices) -> None:
@@ -252,17 +253,24 @@ class WorkingDayCalendar:
             raise _unknown_year(span.first_year - 1)
         return date.fromordinal(span.ordinals[i])
 
-    def add_days(self, start: date, n: int) -> date:
-        """``start`` + n calendar days, moved to the next working day when it ends on a rest day (n ≥ 0)."""
-        if n < 0:
-            raise ValueError(f"n must not be negative, got {n}")
-        return self.next_working_day(start + timedelta(days=n))
+    def add_days(self, start: date, n: int, *, shift: bool = True) -> date:
+        """``start`` + n calendar days, moved to the next working day when it ends on a rest day (n ≥ 0).
 
-    def add_months(self, start: date, n: int) -> date:
-        """The same-numbered day n months later (or that month's last day), moved to the next working day."""
+        ``shift=False`` keeps the day the period ends even when it is a rest day: a custody period (羁押期间)
+        is never lengthened by a holiday (刑事诉讼法第一百零五条).
+        """
         if n < 0:
             raise ValueError(f"n must not be negative, got {n}")
-        return self.next_working_day(add_calendar_months(start, n))
+        end = start + timedelta(days=n)
+        return self.next_working_day(end) if shift else end
+
+    def add_months(self, start: date, n: int, *, shift: bool = True) -> date:
+        """The same-numbered day n months later (or that month's last day), moved to the next working day
+        unless ``shift=False`` (see :meth:`add_days`)."""
+        if n < 0:
+            raise ValueError(f"n must not be negative, got {n}")
+        end = add_calendar_months(start, n)
+        return self.next_working_day(end) if shift else end
 
     def working_days_between(self, a: date, b: date) -> int:
         """The number of working days d with a < d ≤ b (0 when b ≤ a)."""

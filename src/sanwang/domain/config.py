@@ -25,17 +25,57 @@ def config_dir() -> Path:
     return Path(os.environ.get("SANWANG_HOME", "./var")) / "config"
 
 
-def read_yaml(name: str) -> tuple[str, Any]:
-    """Return (where, parsed) for a rule file: the office's copy when present, else the shipped default."""
+def read_text(name: str) -> tuple[str, str]:
+    """Return (where, text) for a rule file: the office's copy when present, else the shipped default."""
     override = config_dir() / name
     if override.is_file():
-        return str(override), yaml.safe_load(override.read_text(encoding="utf-8"))
-    text = resources.files("sanwang.domain").joinpath("data", name).read_text(encoding="utf-8")
-    return f"sanwang/domain/data/{name}", yaml.safe_load(text)
+        return str(override), override.read_text(encoding="utf-8")
+    return f"sanwang/domain/data/{name}", resources.files("sanwang.domain").joinpath("data", name).read_text(
+        encoding="utf-8"
+    )
 
 
-def validated(model: type[M], where: str, raw: Any) -> M:
-    """Validate a parsed YAML document against its schema, naming the first bad field."""
+def read_yaml(name: str) -> tuple[str, Any]:
+    """Return (where, parsed) for a rule file: the office's copy when present, else the shipped default."""
+    where, text = read_text(name)
+    return where, _parse(where, text)
+
+
+def _parse(where: str, text: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ValidationError(
+            f"配置文件 {where} 不是有效的 YAML：{exc}",
+            f"rule file {where} is not valid YAML: {exc}",
+            line=mark.line + 1 if mark is not None else None,
+        ) from None
+
+
+def line_of(text: str, loc: tuple[Any, ...]) -> int | None:
+    """The line (1-based) of the YAML node at ``loc`` (mapping keys and list indexes), or of its nearest parent
+    that exists — so that an office sees where in its file a bad value sits."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if k.value == str(part)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            child = node.value[part]
+        if child is None:
+            break
+        node, line = child, child.start_mark.line + 1
+    return line
+
+
+def validated(model: type[M], where: str, raw: Any, text: str | None = None) -> M:
+    """Validate a parsed YAML document against its schema, naming the first bad field (and its line, given the
+    file's text)."""
     try:
         return model.model_validate(raw)
     except PydanticValidationError as exc:
@@ -45,9 +85,10 @@ def validated(model: type[M], where: str, raw: Any) -> M:
             f"配置文件 {where} 有误：{err['msg']}",
             f"rule file {where} is invalid: {err['msg']}",
             field=loc,
+            line=line_of(text, tuple(err["loc"])) if text is not None else None,
         ) from None
 
 
 def load(model: type[M], name: str) -> M:
-    where, raw = read_yaml(name)
-    return validated(model, where, raw)
+    where, text = read_text(name)
+    return validated(model, where, _parse(where, text), text)

@@ -7,7 +7,9 @@ Rules ship in ``sanwang/domain/data/deadlines.yaml``; an office overrides them w
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Mapping
 from datetime import date
 from functools import cache
 from typing import Any, Literal
@@ -16,11 +18,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sanwang.domain.calendar import WorkingDayCalendar
 from sanwang.domain.config import load
+from sanwang.domain.deadline_events import Condition, check_trigger
 from sanwang.domain.errors import TransitionRefused, ValidationError
 
 Unit = Literal["working_days", "days", "months"]
 OverdueAction = Literal["overdue_list", "reminder", "escalate"]
-Condition = Literal["real_name", "real_name_12337"]
 
 _UNIT_WORDS: dict[str, Unit] = {
     "wd": "working_days",
@@ -103,78 +105,232 @@ def parse_period(text: str) -> Period:
     return Period(amount=amount, unit=unit)
 
 
+Approval = Literal["own", "one_level_up", "national"]
+APPROVAL_ZH: dict[str, str] = {
+    "own": "本机关集体研究决定",
+    "one_level_up": "报上一级监察机关批准",
+    "national": "报国家监察委员会批准或者决定",
+}
+
+
+class ExtensionStep(BaseModel):
+    """One extension a rule allows (延长), in order: its period, who approves it, and where the law says so."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    period: Period
+    zh: str = "延长"
+    approval: Approval | None = None
+    """Who approves (审批层级): own commission, one level up, or the National Supervisory Commission."""
+    requires: str | None = None
+    """The legal condition in words (适用条件), for the approver to check; the program does not judge it."""
+    basis: str | None = None
+    """The article it rests on (法律依据)."""
+    once: bool = False
+    """May be used once for the whole measure, even after a recount (重新计算后不得再次适用)."""
+
+
+class Recount(BaseModel):
+    """A recount (重新计算): the period starts again from the day a new serious offence is found."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    period: Period
+    zh: str = "重新计算"
+    approval: Approval | None = None
+    requires: str | None = None
+    basis: str | None = None
+    max_times: int = Field(default=1, ge=1)
+
+
+# Events older files named, now one event with a condition on the disposal.
+_LEGACY_TRIGGERS: dict[Any, list[str]] = {
+    "inquiry_sent": ["talk_inquiry"],
+    "verification_approved": ["verification"],
+    "pass_on_decided": ["pass_down", "assign_down", "refer"],
+}
+
+
 class DeadlineRule(BaseModel):
-    """A deadline rule (期限规则): what starts the clock, the period, and what happens when it passes."""
+    """A deadline rule (期限规则): what starts the clock, the period, and what happens when it passes.
+
+    A rule may come in versions (规则版本) with the dates they are in force, when the law changes: the version
+    in force on the day the clock starts (or the measure is decided) applies for the whole period.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     zh: str = Field(min_length=1)
-    trigger: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    """The workflow event that starts the clock (起算事件); its day is not counted."""
+    trigger: str | tuple[str, ...]
+    """The event(s) that start the clock (起算事件); the event's day is not counted."""
     period: Period
     condition: Condition | None = None
-    """Applies only to some clues: a real-name report (实名举报), or one through the 12337 platform."""
+    """Applies only when the event's facts match (适用条件), e.g. ``{channel: [SH], real_name: true}``."""
     warn_working_days: int = Field(default=3, ge=0)
     """Working days before the due date from which the deadline shows as nearly due (临期预警)."""
     on_overdue: list[OverdueAction] = []
-    extendable: bool = False
-    max_extensions: int = Field(default=0, ge=0)
-    extension: Period | None = None
+    rest_day_shift: bool = True
+    """Whether a period of days or months ending on a rest day moves to the next working day. ``false`` for
+    custody periods (羁押期间: 留置, 管护, 责令候查), which are never lengthened by a holiday."""
+    in_force_from: date | None = None
+    in_force_until: date | None = None
+    """The days this version is in force (施行期间), both included; open when missing."""
+    basis: str | None = None
+    """The articles the rule rests on (法律依据)."""
+    approval: Approval | None = None
+    """Who approves the measure itself (决定的审批层级), for measures."""
+    extensions: tuple[ExtensionStep, ...] = ()
+    """The extensions allowed, in order (延长). ``extension: 3 months`` with ``max_extensions: N`` is short
+    for N equal steps."""
+    recount: Recount | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _extension_shorthand(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        legacy = {k: data.pop(k) for k in ("extendable", "max_extensions", "extension") if k in data}
+        if legacy and "extensions" in data:
+            raise ValueError("write either extensions (a list of steps) or extension with max_extensions")
+        extendable, extension = legacy.get("extendable"), legacy.get("extension")
+        times = int(legacy.get("max_extensions") or 0)
+        if extendable and (extension is None or times < 1):
+            raise ValueError("an extendable rule needs an extension period and max_extensions ≥ 1")
+        if not extendable and (extension is not None or times):
+            raise ValueError("extension and max_extensions are only allowed when extendable is true")
+        if extendable:
+            data["extensions"] = [{"period": extension}] * times
+        if isinstance(data.get("trigger"), list):
+            data["trigger"] = tuple(data["trigger"])
+        legacy_trigger = _LEGACY_TRIGGERS.get(data.get("trigger"))
+        if legacy_trigger is not None:  # an older office file: the event it meant, and the disposal it named
+            data["trigger"] = "disposal_approved"
+            cond = data.get("condition")
+            data["condition"] = {**(cond if isinstance(cond, dict) else {}), "disposal": legacy_trigger}
+        return data
 
     @model_validator(mode="after")
-    def _extension_consistent(self) -> DeadlineRule:
-        if self.extendable and (self.extension is None or self.max_extensions < 1):
-            raise ValueError("an extendable rule needs an extension period and max_extensions ≥ 1")
-        if not self.extendable and (self.extension is not None or self.max_extensions):
-            raise ValueError("extension and max_extensions are only allowed when extendable is true")
+    def _consistent(self) -> DeadlineRule:
+        check_trigger(self.name, self.triggers, self.condition)
+        if not self.rest_day_shift and self.period.unit == "working_days":
+            raise ValueError(
+                "rest_day_shift: false is for periods of days or months; working days never end on a rest day"
+            )
+        if self.in_force_from and self.in_force_until and self.in_force_until < self.in_force_from:
+            raise ValueError("in_force_until is before in_force_from")
         return self
+
+    @property
+    def triggers(self) -> tuple[str, ...]:
+        return (self.trigger,) if isinstance(self.trigger, str) else self.trigger
+
+    @property
+    def extendable(self) -> bool:
+        return bool(self.extensions)
+
+    @property
+    def max_extensions(self) -> int:
+        return len(self.extensions)
+
+    @property
+    def extension(self) -> Period | None:
+        """The first extension's period (for rules with one kind of extension)."""
+        return self.extensions[0].period if self.extensions else None
+
+    def in_force(self, on: date) -> bool:
+        """Whether this version is in force on ``on`` (施行期间内)."""
+        return (self.in_force_from is None or self.in_force_from <= on) and (
+            self.in_force_until is None or on <= self.in_force_until
+        )
+
+    @property
+    def since(self) -> date:
+        return self.in_force_from or date.min
 
 
 class DeadlineRules(BaseModel):
-    """The set of deadline rules (期限规则表)."""
+    """The set of deadline rules (期限规则表); a name may appear once per version, in force on separate days."""
 
     model_config = ConfigDict(extra="forbid")
 
     rules: list[DeadlineRule]
 
     @model_validator(mode="after")
-    def _unique(self) -> DeadlineRules:
-        seen: set[str] = set()
+    def _versions_do_not_overlap(self) -> DeadlineRules:
+        by_name: dict[str, list[DeadlineRule]] = {}
         for rule in self.rules:
-            if rule.name in seen:
-                raise ValueError(f"rule {rule.name!r} appears twice")
-            seen.add(rule.name)
+            by_name.setdefault(rule.name, []).append(rule)
+        for name, versions in by_name.items():
+            versions.sort(key=lambda r: r.since)
+            for a, b in itertools.pairwise(versions):
+                if a.in_force_until is None or b.in_force_from is None or a.in_force_until >= b.in_force_from:
+                    what = "appears twice" if len(versions) == 2 and not (a.in_force_until or b.in_force_from) else ""
+                    raise ValueError(
+                        f"rule {name!r} {what or 'has versions in force on the same days'}: give each version "
+                        "in_force_from / in_force_until that do not overlap"
+                    )
         return self
 
     @property
     def names(self) -> list[str]:
-        return [r.name for r in self.rules]
+        return list(dict.fromkeys(r.name for r in self.rules))
 
-    def get(self, name: str) -> DeadlineRule:
-        for rule in self.rules:
-            if rule.name == name:
-                return rule
-        known = ", ".join(self.names)
-        raise ValidationError(
-            f"未知期限规则 {name}，已有：{known}",
-            f"unknown deadline rule {name}; known rules: {known}",
-            field="rule",
+    def versions(self, name: str) -> list[DeadlineRule]:
+        """Every version of a rule, oldest first."""
+        return sorted((r for r in self.rules if r.name == name), key=lambda r: r.since)
+
+    def get(self, name: str, on: date | None = None) -> DeadlineRule:
+        """The version of a rule in force on ``on`` (without a day: the latest version)."""
+        versions = self.versions(name)
+        if not versions:
+            known = ", ".join(self.names)
+            raise ValidationError(
+                f"未知期限规则 {name}，已有：{known}",
+                f"unknown deadline rule {name}; known rules: {known}",
+                field="rule",
+            )
+        if on is None:
+            return versions[-1]
+        for r in versions:
+            if r.in_force(on):
+                return r
+        spans = "；".join(f"{r.in_force_from or '…'} 至 {r.in_force_until or '…'}" for r in versions)
+        raise TransitionRefused(
+            f"{on} 时期限规则「{versions[0].zh}」尚未施行或已废止（施行期间：{spans}）",
+            f"no version of the deadline rule {name} is in force on {on} (in force: {spans})",
         )
 
-    def triggered_by(self, trigger: str) -> list[DeadlineRule]:
-        """The rules whose clock starts with this event."""
-        return [r for r in self.rules if r.trigger == trigger]
+    def triggered_by(
+        self, event: str, context: Mapping[str, Any] | None = None, on: date | None = None
+    ) -> list[DeadlineRule]:
+        """The rules this event starts (由该事件起算的期限): trigger matches, condition holds for the event's
+        facts (rules with a condition need ``context``), and — given ``on`` — in force that day."""
+        return [
+            r
+            for r in self.rules
+            if event in r.triggers
+            and (on is None or r.in_force(on))
+            and (r.condition is None or (context is not None and r.condition.holds(context)))
+        ]
 
 
-def due_date(rule_or_period: DeadlineRule | Period, trigger: date, cal: WorkingDayCalendar) -> date:
-    """The due date of a period counted from the trigger day (which is not counted)."""
-    period = rule_or_period.period if isinstance(rule_or_period, DeadlineRule) else rule_or_period
+def due_date(
+    rule_or_period: DeadlineRule | Period, trigger: date, cal: WorkingDayCalendar, *, shift: bool | None = None
+) -> date:
+    """The due date of a period counted from the trigger day (which is not counted). A rule's own
+    ``rest_day_shift`` decides whether an end on a rest day moves; a bare period moves unless ``shift=False``."""
+    if isinstance(rule_or_period, DeadlineRule):
+        period, move = rule_or_period.period, rule_or_period.rest_day_shift
+    else:
+        period, move = rule_or_period, True
+    move = move if shift is None else shift
     if period.unit == "working_days":
         return cal.add_working_days(trigger, period.amount)
     if period.unit == "days":
-        return cal.add_days(trigger, period.amount)
-    return cal.add_months(trigger, period.amount)
+        return cal.add_days(trigger, period.amount, shift=move)
+    return cal.add_months(trigger, period.amount, shift=move)
 
 
 def warn_from(rule: DeadlineRule, due: date, cal: WorkingDayCalendar, trigger: date | None = None) -> date:
@@ -183,17 +339,25 @@ def warn_from(rule: DeadlineRule, due: date, cal: WorkingDayCalendar, trigger: d
     return max(start, trigger) if trigger is not None else start
 
 
-def extended_due(rule: DeadlineRule, due: date, cal: WorkingDayCalendar, times: int = 1) -> date:
-    """The due date after the ``times``-th extension, each counted on from the previous due date."""
-    if not rule.extendable or rule.extension is None:
+def extension_step(rule: DeadlineRule, number: int) -> ExtensionStep:
+    """The ``number``-th extension (1-based) a rule allows, or the bilingual refusal."""
+    if not rule.extensions:
         raise TransitionRefused(f"期限「{rule.zh}」不可延长", f"the deadline {rule.name} cannot be extended")
-    if not 1 <= times <= rule.max_extensions:
+    if not 1 <= number <= rule.max_extensions:
         raise TransitionRefused(
             f"期限「{rule.zh}」最多延长 {rule.max_extensions} 次",
             f"the deadline {rule.name} may be extended at most {rule.max_extensions} time(s)",
         )
-    for _ in range(times):
-        due = due_date(rule.extension, due, cal)
+    return rule.extensions[number - 1]
+
+
+def extended_due(rule: DeadlineRule, due: date, cal: WorkingDayCalendar, times: int = 1, *, done: int = 0) -> date:
+    """The due date after ``times`` more extensions, after ``done`` already taken, each counted on from the
+    previous due date. A custody period's due date was never moved by a holiday, so an extension counts from
+    the day the period really ends."""
+    extension_step(rule, done + times)  # refuses beyond the last step
+    for k in range(done + 1, done + times + 1):
+        due = due_date(extension_step(rule, k).period, due, cal, shift=rule.rest_day_shift)
     return due
 
 

@@ -126,7 +126,7 @@ class Transition:
     to_state: ClueState
     updates: dict[str, Any]
     meets: tuple[str, ...] = ()  # deadline rules this step fulfils
-    starts: tuple[str, ...] = ()  # deadline rules this step starts
+    events: tuple[str, ...] = ()  # events it reports; deadlines.yaml says which deadlines they start
     data: dict[str, Any] = field(default_factory=dict)  # facts the event records (e.g. endorsements cleared)
 
 
@@ -224,23 +224,14 @@ def _approve(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transiti
         "flags": flags,
     }
     meets = ("disposal_opinion", *HANDLING_DEADLINES)
-    starts: tuple[str, ...] = ()
-    if method.code == "talk_inquiry":
-        starts = ("inquiry_reply",)
-    elif method.code == "verification":
-        starts = ("verification",)
-    elif method.code == "hold":
-        starts = ("hold_review",)
-    elif method.code in ("pass_down", "assign_down", "refer"):
-        starts = ("pass_on",)
+    # Which clocks the approval starts (初核, 函询回复, 暂存复核, 转办 …) is deadlines.yaml's decision, by disposal.
     if method.next == "handling":
-        return Transition("approve", snap.state, S.HANDLING, updates, meets, starts, data)
+        return Transition("approve", snap.state, S.HANDLING, updates, meets, ("disposal_approved",), data)
     updates["outcome"] = method.outcome
     if method.needs_duplicate:
         updates["duplicate_of_id"] = snap.proposal.get("of_id")
         updates["flags"] = {**flags, "outcome": method.outcome}
-    concluded_starts = (*starts, "reporter_result") if snap.real_name else starts
-    return Transition("approve", snap.state, S.CONCLUDED, updates, meets, concluded_starts, data)
+    return Transition("approve", snap.state, S.CONCLUDED, updates, meets, ("disposal_approved", "clue_concluded"), data)
 
 
 def _reject(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transition:
@@ -263,7 +254,7 @@ def _record_reply(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Tra
         return Transition("record_reply", snap.state, snap.state, {}, data={"supplementary": True})
     flags = {**snap.flags, "reply_recorded": True}
     return Transition(
-        "record_reply", snap.state, snap.state, {"flags": flags}, ("inquiry_reply",), ("inquiry_conclusion",)
+        "record_reply", snap.state, snap.state, {"flags": flags}, ("inquiry_reply",), ("inquiry_replied",)
     )
 
 
@@ -277,7 +268,7 @@ def _resume(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transitio
     cleared, data = _clearing(snap)
     # Back to 待处置: the clue again owes a disposal opinion, counted from the day it is resumed.
     updates = {**cleared, "disposal": None, "approved_by": None}
-    return Transition("resume", snap.state, S.AWAITING, updates, ("hold_review",), ("disposal_opinion",), data)
+    return Transition("resume", snap.state, S.AWAITING, updates, ("hold_review",), ("clue_resumed",), data)
 
 
 def _endorse(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transition:
@@ -308,8 +299,7 @@ def _conclude(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transit
     if result is ClueOutcome.NOT_SUBSTANTIATED:
         endorsement.require(snap.endorsements, _signatories(snap))
     meets = HANDLING_DEADLINES + ("disposal_opinion",)
-    starts = ("reporter_result",) if snap.real_name else ()
-    return Transition("conclude", snap.state, S.CONCLUDED, {"outcome": result.value}, meets, starts)
+    return Transition("conclude", snap.state, S.CONCLUDED, {"outcome": result.value}, meets, ("clue_concluded",))
 
 
 def _feedback(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transition:
@@ -349,7 +339,7 @@ def _reopen(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transitio
         S.AWAITING,
         {**cleared, "outcome": None, "disposal": None, "approved_by": None, "flags": flags, "review_round": "+1"},
         (),
-        ("disposal_opinion",),
+        ("clue_reopened",),
         data,
     )
 

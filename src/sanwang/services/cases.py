@@ -378,9 +378,9 @@ def extend_detention(
             f"留置期限已于 {d.due.isoformat()} 届满，不能再延长",
             f"the detention expired on {d.due.isoformat()}; too late to extend",
         )
-    rule = deadline_rules().get("detention")
-    old = d.due
-    new_due, _ = deadlines.counted(lambda cal: extended_due(rule, old, cal, 1))
+    rule = deadline_rules().get("detention", on=d.started_on)  # the law in force when it was decided
+    old, done = d.due, d.extensions
+    new_due, _ = deadlines.counted(lambda cal: extended_due(rule, old, cal, 1, done=done))
     d.due, d.extensions = new_due, d.extensions + 1
     dl = session.scalar(
         select(Deadline).where(
@@ -639,6 +639,8 @@ def show_case(session: Session, *, actor: Actor, number: str) -> dict[str, Any]:
                     "due": x.due.isoformat(),
                     "met_on": x.met_on.isoformat() if x.met_on else None,
                     "extensions": x.extensions,
+                    "provisional": x.provisional,
+                    "due_shown": deadlines.shown_due(x.due, x.provisional),
                 }
                 for x in deadlines.open_deadlines(session, "case", case.id)
             ],

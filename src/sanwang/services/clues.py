@@ -18,7 +18,6 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
-from sanwang.domain.deadlines import deadline_rules
 from sanwang.domain.errors import AccessDenied, NotFound, TransitionRefused, ValidationError
 from sanwang.domain.roles import Role
 from sanwang.domain.values import ClueNumber
@@ -197,12 +196,9 @@ def register_clues(
                 "data": {"external_ref": d.external_ref} if d.external_ref else None,
             }
         )
-        rules = ["disposal_opinion"]
-        if d.real_name:
-            rules.append("reporter_acceptance")
-            if d.channel == "SH":
-                rules.append("contact_12337")
-        dls.extend(deadlines.row("clue", cid, unit.id, r, d.received) for r in rules)
+        facts = {"channel": d.channel, "real_name": d.real_name, "gang_related": d.gang_related,
+                 "umbrella_suspected": d.umbrella_suspected, "disposal": None, "outcome": None}  # fmt: skip
+        dls.extend(deadlines.event_rows("clue", cid, unit.id, ("clue_registered",), facts, d.received))
     for table, batch in ((ClueSubject, subjects), (ClueReporter, reporters), (Event, events), (Deadline, dls)):
         if batch:
             bulk_insert(session, table_of(table), batch)
@@ -234,6 +230,18 @@ def get_clue(session: Session, number: str, *, lock: bool = False) -> Clue:
     if clue is None:
         raise NotFound(f"线索 {number} 不存在", f"no clue numbered {number}")
     return clue
+
+
+def event_facts(clue: Clue) -> dict[str, Any]:
+    """The facts a clue's events carry (事件事实), on which deadlines.yaml conditions decide."""
+    return {
+        "channel": clue.channel,
+        "real_name": clue.real_name,
+        "gang_related": clue.gang_related,
+        "umbrella_suspected": clue.umbrella_suspected,
+        "disposal": clue.disposal,
+        "outcome": clue.outcome,
+    }
 
 
 def snapshot(clue: Clue, names: dict[int, str] | None = None) -> ClueSnapshot:
@@ -363,11 +371,7 @@ def act(
     if t.to_state is ClueState.CONCLUDED and t.from_state is not ClueState.CONCLUDED:
         statsum.add_milestone(session, clue, statsum.CONCLUDED, day)
     deadlines.meet(session, "clue", clue.id, t.meets, day)
-    # A rule already running on this clue is not started a second time (one clock per rule and clue), and a rule
-    # an office has taken out of its deadlines.yaml is not started at all.
-    running = {d.rule for d in deadlines.open_deadlines(session, "clue", clue.id) if d.met_on is None}
-    starts = [r for r in t.starts if r not in running and r in deadline_rules().names]
-    deadlines.start(session, "clue", clue.id, clue.unit_id, starts, day)
+    deadlines.start_on_events(session, "clue", clue.id, clue.unit_id, t.events, event_facts(clue), day)
     data = {k: v for k, v in args.items() if k not in ("reason",)}
     data.update(t.data)
     if action == "approve":
@@ -482,7 +486,7 @@ def list_clues(
             or_(d2.due < d.due, and_(d2.due == d.due, d2.id < d.id)),
         )
         q = (
-            select(Clue, d.due)
+            select(Clue, d.due, d.provisional)
             .join(d, d.entity_id == Clue.id)
             .where(d.entity_kind == "clue", d.met_on.is_(None), window(d), ~earlier)
             .order_by(d.due, Clue.id)
@@ -493,7 +497,13 @@ def list_clues(
             .where(Deadline.entity_kind == "clue", Deadline.entity_id == Clue.id, Deadline.met_on.is_(None))
             .scalar_subquery()
         )
-        q = select(Clue, due).order_by(Clue.id)
+        nearest = aliased(Deadline)
+        provisional = (
+            exists()
+            .where(nearest.entity_kind == "clue", nearest.entity_id == Clue.id, nearest.met_on.is_(None))
+            .where(nearest.due == due, nearest.provisional.is_(True))
+        )
+        q = select(Clue, due, provisional).order_by(Clue.id)
     if state:
         q = q.where(Clue.state == _state_value(state))
     if sort:
@@ -508,10 +518,10 @@ def list_clues(
     rows = []
     current = fingerprint()
     for found in session.execute(q).all():
-        row: tuple[Any, ...] = tuple(found)  # (clue, due) or, sorted, (clue, due, triage version)
-        rows.append(summary_row(row[0], row[1]))
+        row: tuple[Any, ...] = tuple(found)  # (clue, due, provisional) or, sorted, (…, triage version)
+        rows.append(summary_row(row[0], row[1], bool(row[2])))
         if sort:  # scored by an older model or other rules: the order may be off until `sanwang clue rescore`
-            rows[-1]["triage_stale"] = row[2] != current
+            rows[-1]["triage_stale"] = row[3] != current
     audit(
         session,
         actor,
@@ -548,7 +558,7 @@ def _method_names() -> dict[str, str]:
     return {m.code: m.name for m in disposal_methods().methods}
 
 
-def summary_row(clue: Clue, due: date | None) -> dict[str, Any]:
+def summary_row(clue: Clue, due: date | None, provisional: bool = False) -> dict[str, Any]:
     return {
         "number": clue.number,
         "state": clue.state,
@@ -556,6 +566,8 @@ def summary_row(clue: Clue, due: date | None) -> dict[str, Any]:
         "channel": channels().by_code(clue.channel).name,
         "received": clue.received.isoformat(),
         "due": due.isoformat() if due else None,
+        "due_provisional": provisional,
+        "due_shown": deadlines.shown_due(due, provisional),
         "disposal": clue.disposal,
         "disposal_zh": _method_names().get(clue.disposal or ""),
         "outcome": clue.outcome,
@@ -595,13 +607,14 @@ def show_clue(
             if reveal_reporter
             else {"name": mask(rep.name), "id_number": mask(rep.id_number, 0, 0), "phone": mask(rep.phone, 3, 2)}
         )
-    due = session.scalar(
-        select(func.min(Deadline.due)).where(
-            Deadline.entity_kind == "clue", Deadline.entity_id == clue.id, Deadline.met_on.is_(None)
-        )
-    )
+    nearest = session.execute(
+        select(Deadline.due, Deadline.provisional)
+        .where(Deadline.entity_kind == "clue", Deadline.entity_id == clue.id, Deadline.met_on.is_(None))
+        .order_by(Deadline.due, Deadline.provisional.desc())
+        .limit(1)
+    ).first()
     unit = session.get(Unit, clue.unit_id)
-    out = summary_row(clue, due)
+    out = summary_row(clue, nearest[0] if nearest else None, bool(nearest and nearest[1]))
     out.update(
         {
             "unit": unit.code if unit else None,
@@ -630,6 +643,7 @@ def show_clue(
                     "met_on": d.met_on.isoformat() if d.met_on else None,
                     "extensions": d.extensions,
                     "provisional": d.provisional,
+                    "due_shown": deadlines.shown_due(d.due, d.provisional),
                 }
                 for d in deadlines.open_deadlines(session, "clue", clue.id)
             ],

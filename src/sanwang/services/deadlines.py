@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -10,7 +10,7 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
 from sanwang.domain.calendar import WorkingDayCalendar, default_calendar
-from sanwang.domain.deadlines import deadline_rules, due_date, extended_due, warn_from
+from sanwang.domain.deadlines import deadline_rules, due_date, extended_due, extension_step, warn_from
 from sanwang.domain.errors import CalendarRangeError, NotFound
 from sanwang.domain.workflow import Actor
 from sanwang.services.context import record
@@ -30,6 +30,17 @@ def rule_zh(name: str) -> str:
     return next((r.zh for r in deadline_rules().rules if r.name == name), None) or EXTRA_RULE_ZH.get(name, name)
 
 
+PROVISIONAL_MARK = "（暂定）"
+
+
+def shown_due(due: date | None, provisional: bool) -> str | None:
+    """A due date as people read it (到期日): ISO, marked （暂定） when counted without the year's holiday
+    notice — in every list, view, reminder and export, not only in --json."""
+    if due is None:
+        return None
+    return due.isoformat() + (PROVISIONAL_MARK if provisional else "")
+
+
 T = TypeVar("T")
 
 
@@ -44,8 +55,8 @@ def counted(fn: Callable[[WorkingDayCalendar], T]) -> tuple[T, bool]:
 
 
 def compute(rule_name: str, trigger: date) -> tuple[date, date, bool]:
-    """(due, warn_from, provisional) for a rule started on ``trigger``."""
-    rule = deadline_rules().get(rule_name)
+    """(due, warn_from, provisional) for a rule started on ``trigger``, in the version in force that day."""
+    rule = deadline_rules().get(rule_name, on=trigger)
 
     def both(cal: WorkingDayCalendar) -> tuple[date, date]:
         due = due_date(rule, trigger, cal)
@@ -93,6 +104,37 @@ def start(
         bulk_insert(session, table_of(Deadline), rows)
 
 
+def started_by(events: Iterable[str], context: Mapping[str, Any], on: date) -> list[str]:
+    """The rules these events start (起算), as deadlines.yaml says: trigger matches, condition holds on the
+    event's facts, version in force on the day. The one place that decides which clock starts."""
+    rules = deadline_rules()
+    return list(dict.fromkeys(r.name for e in events for r in rules.triggered_by(e, context, on)))
+
+
+def event_rows(
+    entity_kind: str, entity_id: int, unit_id: int, events: Iterable[str], context: Mapping[str, Any], on: date
+) -> list[dict[str, Any]]:
+    """Deadline rows for the rules these events start (for bulk registration)."""
+    return [row(entity_kind, entity_id, unit_id, r, on) for r in started_by(events, context, on)]
+
+
+def start_on_events(
+    session: Session,
+    entity_kind: str,
+    entity_id: int,
+    unit_id: int,
+    events: Iterable[str],
+    context: Mapping[str, Any],
+    on: date,
+) -> None:
+    """Start the deadlines the events start (see :func:`started_by`). A rule already running on the record is not
+    started a second time: one clock per rule and record (a second 函询回复 must not double the deadline)."""
+    running = {d.rule for d in open_deadlines(session, entity_kind, entity_id) if d.met_on is None}
+    rows = [r for r in event_rows(entity_kind, entity_id, unit_id, events, context, on) if r["rule"] not in running]
+    if rows:
+        bulk_insert(session, table_of(Deadline), rows)
+
+
 def meet(session: Session, entity_kind: str, entity_id: int, rules: Sequence[str], on: date) -> None:
     """Mark the open deadlines of these rules as met (已办)."""
     if rules:
@@ -122,12 +164,11 @@ def extend(
     )
     if dl is None:
         raise NotFound(f"没有未完成的期限「{rule_name}」", f"no open deadline {rule_name}")
-    rule = deadline_rules().get(rule_name)
-    if dl.extensions >= rule.max_extensions:
-        extended_due(rule, dl.due, default_calendar(), dl.extensions + 1)  # raises the bilingual refusal
-    old = dl.due
+    rule = deadline_rules().get(rule_name, on=dl.trigger_on)
+    extension_step(rule, dl.extensions + 1)  # refuses, in both languages, beyond the last extension
+    old, done = dl.due, dl.extensions
     (new_due, warn), provisional = counted(
-        lambda cal: (d := extended_due(rule, old, cal, 1), warn_from(rule, d, cal, dl.trigger_on))
+        lambda cal: (d := extended_due(rule, old, cal, 1, done=done), warn_from(rule, d, cal, dl.trigger_on))
     )
     dl.due, dl.warn_from, dl.extensions = new_due, warn, dl.extensions + 1
     dl.provisional = dl.provisional or provisional

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from sanwang.domain.vocab import channels, disposal_methods
 from sanwang.domain.workflow import Actor, ClueOutcome, ClueState
+from sanwang.services import deadlines
 from sanwang.services.context import now
 from sanwang.services.imports import HEADERS
 from sanwang.services.ledgerio import write_rows
@@ -80,7 +81,7 @@ def export_ledger(
                 methods.get(c.disposal or "", ""),
                 ClueOutcome(c.outcome).zh if c.outcome else "",
                 dls[0].due if dls else None,
-                "；".join(f"{d.rule}:{d.due.isoformat()}" for d in dls),
+                "；".join(f"{d.rule}:{deadlines.shown_due(d.due, d.provisional)}" for d in dls),
             ]
         )
     who = session.scalar(select(User.username).where(User.id == actor.user_id))

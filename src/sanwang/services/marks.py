@@ -514,6 +514,8 @@ def list_overdue(
                 "rule_zh": deadlines.rule_zh(d.rule),
                 "trigger_on": d.trigger_on.isoformat(),
                 "due": d.due.isoformat(),
+                "provisional": d.provisional,
+                "due_shown": deadlines.shown_due(d.due, d.provisional),
                 "days_overdue": (as_of - d.due).days,
             }
         )

@@ -52,7 +52,7 @@ def remind(session: Session, *, actor: Actor, as_of: date, every_days: int = 7) 
             "remind",
             actor=actor,
             day=as_of,
-            reason=f"{row['rule_zh']}已逾期{row['days_overdue']}天",
+            reason=f"{row['rule_zh']}（到期 {row['due_shown']}）已逾期{row['days_overdue']}天",
             data={"rule": dl.rule, "due": dl.due.isoformat(), "escalate": escalate},
         )
         items.append(
