@@ -41,16 +41,22 @@ LIST_COLUMNS = [
 def import_(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV / XLSX / JSONL 台账文件 / ledger file"),
     unit: str | None = typer.Option(None, "--unit", help="登记单位代码 / registering unit (default: your commission)"),
+    accept_corrections: bool = typer.Option(
+        False,
+        "--accept-corrections",
+        help="已登记的外部编号内容不同时记为更正（原件保留） / record changed rows as corrections, originals kept",
+    ),
     as_user: str | None = AS_USER,
     as_json: bool = JSON,
 ) -> None:
-    """导入线索台账（整批校验，有错全拒） / import a clue ledger: all or nothing, idempotent."""
+    """导入线索台账（整批校验，有错全拒；同一外部编号内容不同的逐行列出） / import a clue ledger: all or nothing,
+    idempotent; a known reference with changed content is named by line."""
     from sanwang.services.imports import import_clues
     from sanwang.services.neardup import ensure_banded
     from sanwang.services.textindex import index_pending
 
     with unit_of_work(as_user) as (s, actor):
-        result = import_clues(s, actor=actor, path=file, unit_code=unit)
+        result = import_clues(s, actor=actor, path=file, unit_code=unit, accept_corrections=accept_corrections)
     if result["imported"]:
         # Derived search index and near-duplicate keys, after the import has committed: the ledger never waits.
         with unit_of_work(as_user) as (s, _):
@@ -63,10 +69,12 @@ def import_(
         result,
         as_json,
         lambda r: out.print(
-            f"导入 {r['imported']} 条，重复 {r['duplicates']} 条 / imported {r['imported']}, "
-            f"duplicates {r['duplicates']}"
+            f"导入 {r['imported']} 条，重复 {r['duplicates']} 条，更正 {r['corrected']} 条 / imported "
+            f"{r['imported']}, duplicates {r['duplicates']}, corrected {r['corrected']}"
+            + "".join(f"\n  更正 / corrected {c['number']}（第{c['line']}行）：{'、'.join(c['fields'])}"
+                      for c in r["corrections"])
         ),
-    )
+    )  # fmt: skip
 
 
 @app.command("register")
