@@ -26,7 +26,7 @@ from sanwang.domain.vocab import channels
 from sanwang.domain.workflow import Actor
 from sanwang.services.clues import ClueDraft, SubjectDraft, check_register, register_clues
 from sanwang.services.context import record, today, unit_by_code
-from sanwang.services.ledgerio import EXTRA_FIELDS
+from sanwang.services.ledgerio import EXTRA_FIELDS, NUMERIC_FIELDS
 from sanwang.services.units import commission_of
 from sanwang.store.tables import Clue, ClueReporter, ClueSubject, Event, Unit
 from sanwang.text import to_simplified
@@ -50,6 +50,8 @@ HEADER_EN = {
     "涉嫌保护伞": "umbrella suspected",
 }
 SPLIT = re.compile(r"[、;；]")
+# A number as Excel writes it to CSV once it is too long to show: 1.10105E+17.
+_SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 
 
 class _Problems:
@@ -108,6 +110,14 @@ def parse_row(line: int, row: dict[str, str], problems: _Problems, as_of: date) 
                 flags[header] = parse_yes_no(row[header], field=header, line=line)
             except ValidationError as e:
                 problems.from_error(line, header, e)
+    numeric = set(row.get(NUMERIC_FIELDS, "").split("\x1f"))
+    for field in ("反映人身份证号", "被反映人身份证号", "反映人电话", "外部编号"):
+        # Excel keeps 15 digits of a number: an 18-digit ID number in a number cell has lost its last digits.
+        as_number = field.endswith("身份证号") and field in numeric
+        if as_number or _SCIENTIFIC.match(row.get(field, "").strip()):
+            problems.add(line, field, "以数字格式保存，末位数字已丢失：请将该列设为文本格式后重新填写",
+                         "stored as a number, which loses its last digits: store the column as text")  # fmt: skip
+            row = {**row, field: ""}
     rep_id = _checked_id(row.get("反映人身份证号", ""), "反映人身份证号", line, problems)
     rep_phone = None
     if row.get("反映人电话", "").strip():
@@ -223,11 +233,11 @@ def import_clues(
     from sanwang.services.ledgerio import read_rows
 
     unit = _target_unit(session, actor, unit_code)
-    headers, rows = read_rows(path)
+    sheet = read_rows(path, known=lambda h: to_simplified(h).strip() in HEADERS)
     # Headers written in traditional script (外部編號, 來源渠道 …) are the same columns.
-    simplified = {h: to_simplified(h).strip() for h in headers}
-    headers = [simplified[h] for h in headers]
-    rows = ((n, {simplified.get(k, k): v for k, v in r.items()}) for n, r in rows)
+    simplified = {h: to_simplified(h).strip() for h in sheet.headers}
+    headers = [simplified[h] for h in sheet.headers]
+    rows = ((n, _simplified_keys(r, simplified)) for n, r in sheet.rows)
     drafts = validate(path.name, headers, rows)
     lock_refs(session, unit)
     known = _registered_content(session, unit.id, [d.external_ref for _, d in drafts if d.external_ref])
@@ -255,7 +265,16 @@ def import_clues(
         "corrections": [{"line": line, "number": k.number, "fields": k.diff(d)} for line, d, k in changed],
         "unit": unit.code,
         "numbers": [n for _, n in numbers],
+        "header_line": sheet.header_line,
+        "encoding": sheet.encoding,
     }
+
+
+def _simplified_keys(row: dict[str, str], simplified: dict[str, str]) -> dict[str, str]:
+    out = {simplified.get(k, k): v for k, v in row.items()}
+    if NUMERIC_FIELDS in out:
+        out[NUMERIC_FIELDS] = "\x1f".join(simplified.get(h, h) for h in out[NUMERIC_FIELDS].split("\x1f"))
+    return out
 
 
 def lock_refs(session: Session, unit: Unit) -> None:
