@@ -152,7 +152,7 @@ def test_export_has_import_headers_and_masks_reporters(store: Store, tmp_path: P
     rows = list(ws.iter_rows(values_only=True))
     assert list(rows[0][: len(HEADERS)]) == list(HEADERS)
     assert rows[0][len(HEADERS)] == "线索编号" and rows[1][len(HEADERS)] == "530600-2019-SH-00001"
-    assert rows[1][4] == "李*" and rows[1][2] == "2019-04-01"
+    assert rows[1][4] == "李*" and rows[1][2].date().isoformat() == "2019-04-01"
     assert "manager" in (wb.properties.creator or "")
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "export")) == 1

@@ -134,16 +134,20 @@ def ledger_export(
     file: str = typer.Argument(..., help="导出文件 .xlsx / .csv / .jsonl"),
     reveal_reporter: bool = typer.Option(False, "--reveal-reporter", help="含反映人身份（留痕） / include reporters"),
     purpose: str | None = typer.Option(None, "--purpose", help="导出用途 / why (recorded)"),
+    force: bool = typer.Option(False, "--force", help="覆盖已有文件 / overwrite an existing file"),
     as_user: str | None = AS_USER,
     as_json: bool = JSON,
 ) -> None:
-    """导出线索台账（带导出人水印，留痕） / export the clue ledger, watermarked and audited."""
+    """导出线索台账（带导出人水印，留痕；不建目录，不覆盖已有文件） / export the clue ledger, watermarked and
+    audited; no folder is created, no file overwritten without --force."""
     from pathlib import Path
 
     from sanwang.services.exports import export_ledger
 
     with unit_of_work(as_user) as (s, actor):
-        result = export_ledger(s, actor=actor, path=Path(file), reveal_reporter=reveal_reporter, purpose=purpose)
+        result = export_ledger(
+            s, actor=actor, path=Path(file), reveal_reporter=reveal_reporter, purpose=purpose, force=force
+        )
     emit(result, as_json, lambda r: out.print(f"已导出 {r['rows']} 条到 / exported to {r['file']}"))
 
 

@@ -284,27 +284,48 @@ def _read_jsonl(path: Path) -> tuple[list[str], Iterator[Row]]:
     return headers, iter(parsed)
 
 
-def write_rows(path: Path, headers: Sequence[str], rows: Sequence[Sequence[Any]], *, watermark: str) -> None:
-    """Write a ledger file by extension; every file carries who exported it and when (导出留痕)."""
+def write_rows(
+    path: Path, headers: Sequence[str], rows: Sequence[Sequence[Any]], *, watermark: str, force: bool = False
+) -> None:
+    """Write a ledger file by extension; every file carries who exported it and when (导出留痕).
+
+    No folder is created (a mistyped path is named, not silently made) and no file is overwritten without
+    ``force``; the file appears whole or not at all (written beside it, then renamed). XLSX dates are date cells,
+    CSV and JSON dates ISO text."""
     suffix = path.suffix.lower()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".xlsx":
-        _write_xlsx(path, headers, rows, watermark)
-    elif suffix == ".csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(headers)
-            w.writerows([[_cell(v) for v in r] for r in rows])
-            w.writerow([f"# {watermark}"])
-    elif suffix in (".jsonl", ".ndjson"):
-        with path.open("w", encoding="utf-8") as f:
-            for r in rows:
-                f.write(json.dumps(dict(zip(headers, [_cell(v) for v in r], strict=True)), ensure_ascii=False) + "\n")
-            f.write(json.dumps({"_watermark": watermark}, ensure_ascii=False) + "\n")
-    else:
+    if suffix not in (".xlsx", ".csv", ".jsonl", ".ndjson"):
         raise ValidationError(
-            f"不支持的导出类型 {suffix}", f"unsupported export type {suffix}; use .xlsx, .csv or .jsonl"
+            f"不支持的导出类型 {suffix}", f"unsupported export type {suffix}; use .xlsx, .csv or .jsonl", field="file"
         )
+    if not path.parent.is_dir():
+        raise ValidationError(
+            f"目录 {path.parent} 不存在，请先建立该目录", f"the folder {path.parent} does not exist", field="file"
+        )
+    if path.is_dir():
+        raise ValidationError(f"{path} 是目录，请给出文件名", f"{path} is a folder; give a file name", field="file")
+    if path.exists() and not force:
+        raise ValidationError(
+            f"文件 {path} 已存在；如要覆盖，请加 --force", f"{path} exists; add --force to overwrite it", field="file"
+        )
+    part = path.with_name(f".{path.name}.part")
+    try:
+        if suffix == ".xlsx":
+            _write_xlsx(part, headers, rows, watermark)
+        elif suffix == ".csv":
+            with part.open("w", encoding="utf-8-sig", newline="") as f:
+                w = csv.writer(f)
+                w.writerow(headers)
+                w.writerows([[_cell(v) for v in r] for r in rows])
+                w.writerow([f"# {watermark}"])
+        else:
+            with part.open("w", encoding="utf-8") as f:
+                for r in rows:
+                    record = dict(zip(headers, [_cell(v) for v in r], strict=True))
+                    f.write(json.dumps(record, ensure_ascii=False) + "\n")
+                f.write(json.dumps({"_watermark": watermark}, ensure_ascii=False) + "\n")
+        part.replace(path)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def _write_xlsx(path: Path, headers: Sequence[str], rows: Sequence[Sequence[Any]], watermark: str) -> None:
@@ -314,7 +335,7 @@ def _write_xlsx(path: Path, headers: Sequence[str], rows: Sequence[Sequence[Any]
     ws = wb.create_sheet("线索台账")
     ws.append(list(headers))
     for r in rows:
-        ws.append([_cell(v) for v in r])
+        ws.append([v if isinstance(v, date) else _cell(v) for v in r])  # a date stays a date cell (yyyy-mm-dd)
     meta = wb.create_sheet("导出信息")
     meta.append(["导出留痕 / export watermark"])
     meta.append([watermark])
