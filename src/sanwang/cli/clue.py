@@ -32,6 +32,7 @@ LIST_COLUMNS = [
     ("channel", "来源渠道"),
     ("received", "收到日期"),
     ("due", "最近期限"),
+    ("handler", "承办人"),
     ("disposal_zh", "处置方式"),
     ("outcome_zh", "办结方式"),
 ]
@@ -157,10 +158,16 @@ def list_(
     sort: str | None = typer.Option(
         None, "--sort", help="按研判评分排序：gang（涉黑涉恶）| misconduct（违纪违法/保护伞） / order by a triage score"
     ),
+    handler: str | None = typer.Option(None, "--handler", help="按承办人（用户名）筛选 / by handler (username)"),
+    flag: str | None = typer.Option(
+        None, "--flag", help="按标记筛选：gang（涉黑涉恶）| umbrella（涉嫌保护伞） / by flag"
+    ),
+    channel: str | None = typer.Option(None, "--channel", help="按来源渠道筛选（名称或代码） / by channel"),
+    unit: str | None = typer.Option(None, "--unit", help="按登记单位筛选（含下辖） / by unit, subtree included"),
     as_user: str | None = AS_USER,
     as_json: bool = JSON,
 ) -> None:
-    """线索台账 / list clues you may see."""
+    """线索台账：可按状态、承办人、标记、来源渠道、单位筛选 / list clues you may see, with filters."""
     from sanwang.services.clues import list_clues
 
     with unit_of_work(as_user) as (s, actor):
@@ -173,6 +180,10 @@ def list_(
             as_of=day(as_of, "--as-of"),
             limit=limit,
             sort=sort,
+            handler=handler,
+            flag=flag,
+            channel=channel,
+            unit=unit,
         )
     title = "超期线索 / overdue clues" if overdue else "临期线索 / due soon" if warning else "线索台账 / clues"
     emit(rows, as_json, lambda r: table(f"{title}（{len(r)}）", LIST_COLUMNS, r))
@@ -307,6 +318,13 @@ def _render_clue(d: dict[str, Any]) -> None:
     head = {zh: d[k] for k, zh in labels.items()}
     head["被反映人"] = "、".join(f"{x['name']}（{x['unit'] or ''}{x['position'] or ''}）" for x in d["subjects"])
     head["反映人"] = d["reporter"]["name"] if d["reporter"] else "匿名"
+    head["承办人"] = d["handler"]["name"] if d["handler"] else "未分办"
+    head["标记"] = "、".join(f["zh"] + (f"（{f['value']}）" if f.get("value") not in (None, True) else "")
+                            for f in d["flags"]) or "无"  # fmt: skip
+    if d["gang_case"]:
+        head["涉黑涉恶案件"] = d["gang_case"]
+    if d["links"]:
+        head["关联线索"] = "、".join(f"{x['number']}（{_LINK_ZH.get(x['kind'], x['kind'])}）" for x in d["links"])
     t = d["triage"]
     head["研判（参考）"] = f"涉黑涉恶 {t['gang']:.2f}  违纪违法/保护伞 {t['misconduct']:.2f}"
     if t["indicators"]:
@@ -320,9 +338,17 @@ def _render_clue(d: dict[str, Any]) -> None:
         )
     kv(f"线索 {d['number']}", head)
     out.print(d["summary"])
+    if d["cases"]:
+        table("关联审查调查案件 / cases", [("number", "案件编号"), ("subject", "被审查调查人"), ("state_zh", "状态"),
+              ("opened_on", "立案日期")], d["cases"])  # fmt: skip
+    if d["transfers"]:
+        table("移送记录 / transfers", [("id", "编号"), ("direction_zh", "方向"), ("to_unit", "接收单位"),
+              ("sent_on", "移送日期"), ("due", "期限"), ("acknowledged_on", "签收日期")], d["transfers"])  # fmt: skip
     deadline_table(d["deadlines"])
     history_table("clue", d["history"])
 
+
+_LINK_ZH = {"duplicate": "重复件", "related": "同案"}
 
 # Entity types listed on the clue, in this order (the rest is in --json).
 _SHOWN_ENTITIES = {
