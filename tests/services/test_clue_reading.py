@@ -85,3 +85,41 @@ def test_search_results_carry_the_due_date_of_the_list(store: Store, tmp_path: P
         found = search(s, actor=actor_for(s, "manager"), query="好处费")["results"]
     assert [r["number"] for r in found] == [XF]
     assert found[0]["due"] == listed[XF] is not None
+
+
+def _found(store: Store, query: str) -> list[str]:
+    with store.session() as s:
+        return [r["number"] for r in search(s, actor=actor_for(s, "manager"), query=query)["results"]]
+
+
+def test_search_finds_clues_by_their_subjects_names_units_and_positions(store: Store, tmp_path: Path) -> None:
+    _ledger(store, tmp_path)
+    assert _found(store, "钱七") == [GA]  # a name only in the subject column
+    assert _found(store, "国土局") == [SH]  # a unit
+    assert _found(store, "副局长") == [XF]  # a position
+
+
+def test_an_upgraded_ledger_is_reindexed_with_its_subjects(store: Store, tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import func, select
+
+    from sanwang.services.textindex import ensure_indexed
+    from sanwang.store.db import MIGRATIONS
+    from sanwang.store.tables import ClueTriage
+
+    _ledger(store, tmp_path)
+    _found(store, "钱七")  # indexes the pending clues
+    with store.session() as s:
+        scored = s.scalar(select(func.count()).select_from(ClueTriage))
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with store.engine.begin() as conn:  # back to the index of texts alone, then up again: the index is cleared
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0006")
+        command.upgrade(cfg, "head")
+    assert _found(store, "钱七") == []
+    with store.session() as s:
+        assert ensure_indexed(s) == 3  # what `sanwang init` runs after an upgrade
+        assert s.scalar(select(func.count()).select_from(ClueTriage)) == scored  # triage kept, not duplicated
+    assert _found(store, "钱七") == [GA]
