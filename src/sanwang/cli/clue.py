@@ -33,9 +33,12 @@ LIST_COLUMNS = [
     ("received", "收到日期"),
     ("due", "最近期限"),
     ("handler", "承办人"),
-    ("disposal_zh", "处置方式"),
-    ("outcome_zh", "办结方式"),
+    ("handling_zh", "处置/办结"),  # the outcome once concluded, the disposal before: one column keeps it narrow
 ]
+
+
+def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**r, "handling_zh": r.get("outcome_zh") or r.get("disposal_zh")} for r in rows]
 
 
 @app.command("import")
@@ -186,7 +189,7 @@ def list_(
             unit=unit,
         )
     title = "超期线索 / overdue clues" if overdue else "临期线索 / due soon" if warning else "线索台账 / clues"
-    emit(rows, as_json, lambda r: table(f"{title}（{len(r)}）", LIST_COLUMNS, r))
+    emit(rows, as_json, lambda r: table(f"{title}（{len(r)}）", LIST_COLUMNS, _list_rows(r)))
     if stale := sum(bool(r.get("triage_stale")) for r in rows):
         err.print(
             f"注意：{stale} 条线索的研判评分来自旧的模型或规则，排序可能不准；请管理员运行 sanwang clue rescore / "

@@ -198,8 +198,8 @@ def ledger_export(
     as_user: str | None = AS_USER,
     as_json: bool = JSON,
 ) -> None:
-    """导出线索台账（带导出人水印，留痕；不建目录，不覆盖已有文件） / export the clue ledger, watermarked and
-    audited; no folder is created, no file overwritten without --force."""
+    """导出线索台账（带导出人水印，留痕；不建目录，不擅自覆盖已有文件） / export the clue ledger, watermarked and
+    audited; no folder is created, no file overwritten unless forced."""
     from pathlib import Path
 
     from sanwang.services.exports import export_ledger
