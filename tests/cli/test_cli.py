@@ -69,8 +69,9 @@ def test_deadline_command() -> None:
 def test_import_list_show_workflow_stats_export(home: Path, tmp_path: Path) -> None:
     ledger = write_csv(tmp_path / "l.csv", GOOD)
     assert js(home, "clue", "import", str(ledger), user="clerk") == {
-        "imported": 3, "duplicates": 0, "unit": "530600-JW",
+        "imported": 3, "duplicates": 0, "corrected": 0, "corrections": [], "unit": "530600-JW",
         "numbers": ["530600-2019-SH-00001", "530600-2019-XF-00002", "530600-2019-GA-00003"],
+        "header_line": 1, "encoding": "utf-8",
     }  # fmt: skip
     assert js(home, "clue", "import", str(ledger), user="clerk")["imported"] == 0
     clues = js(home, "clue", "list", user="clerk")

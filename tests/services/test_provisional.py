@@ -81,4 +81,4 @@ def test_provisional_due_dates_are_marked_wherever_people_read_them(store: Store
         assert overdue["due_shown"] == shown
         out = tmp_path / "ledger.csv"
         export_ledger(s, actor=manager, path=out)
-    assert "disposal_opinion:" + shown in out.read_text(encoding="utf-8-sig")
+    assert "线索登记后提出处置意见 " + shown in out.read_text(encoding="utf-8-sig")

@@ -24,4 +24,23 @@ def test_migrations_match_the_tables(store: Store) -> None:
 
 def test_upgrade_is_idempotent(store: Store) -> None:
     first = store.upgrade()
-    assert store.upgrade() == first == "0007_workflow"
+    assert store.upgrade() == first == "0008_io"
+
+
+def test_a_populated_ledger_migrates_down_and_up(store: Store) -> None:
+    """Revisions that alter a referenced table (clues) rebuild it on SQLite; with foreign keys enforced the rebuild
+    failed on any ledger holding a clue with subjects — every office's upgrade."""
+    from datetime import date
+
+    from sqlalchemy import func, select
+
+    from sanwang.store.tables import Clue, ClueSubject
+    from tests.services.test_workflow_faults import _verifying
+
+    _verifying(store)  # a clue with subjects, events, deadlines and an approver
+    store.migrate("0006", down=True)
+    store.migrate("head")
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(Clue)) == 1
+        assert s.scalar(select(func.count()).select_from(ClueSubject)) >= 1
+        assert s.scalar(select(Clue.received)) >= date(2019, 1, 1)

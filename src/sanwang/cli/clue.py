@@ -32,25 +32,35 @@ LIST_COLUMNS = [
     ("channel", "来源渠道"),
     ("received", "收到日期"),
     ("due_shown", "最近期限"),
-    ("disposal_zh", "处置方式"),
-    ("outcome_zh", "办结方式"),
+    ("handler", "承办人"),
+    ("handling_zh", "处置/办结"),  # the outcome once concluded, the disposal before: one column keeps it narrow
 ]
+
+
+def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**r, "handling_zh": r.get("outcome_zh") or r.get("disposal_zh")} for r in rows]
 
 
 @app.command("import")
 def import_(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV / XLSX / JSONL 台账文件 / ledger file"),
     unit: str | None = typer.Option(None, "--unit", help="登记单位代码 / registering unit (default: your commission)"),
+    accept_corrections: bool = typer.Option(
+        False,
+        "--accept-corrections",
+        help="已登记的外部编号内容不同时记为更正（原件保留） / record changed rows as corrections, originals kept",
+    ),
     as_user: str | None = AS_USER,
     as_json: bool = JSON,
 ) -> None:
-    """导入线索台账（整批校验，有错全拒） / import a clue ledger: all or nothing, idempotent."""
+    """导入线索台账（整批校验，有错全拒；同一外部编号内容不同的逐行列出） / import a clue ledger: all or nothing,
+    idempotent; a known reference with changed content is named by line."""
     from sanwang.services.imports import import_clues
     from sanwang.services.neardup import ensure_banded
     from sanwang.services.textindex import index_pending
 
     with unit_of_work(as_user) as (s, actor):
-        result = import_clues(s, actor=actor, path=file, unit_code=unit)
+        result = import_clues(s, actor=actor, path=file, unit_code=unit, accept_corrections=accept_corrections)
     if result["imported"]:
         # Derived search index and near-duplicate keys, after the import has committed: the ledger never waits.
         with unit_of_work(as_user) as (s, _):
@@ -63,10 +73,12 @@ def import_(
         result,
         as_json,
         lambda r: out.print(
-            f"导入 {r['imported']} 条，重复 {r['duplicates']} 条 / imported {r['imported']}, "
-            f"duplicates {r['duplicates']}"
+            f"导入 {r['imported']} 条，重复 {r['duplicates']} 条，更正 {r['corrected']} 条 / imported "
+            f"{r['imported']}, duplicates {r['duplicates']}, corrected {r['corrected']}"
+            + "".join(f"\n  更正 / corrected {c['number']}（第{c['line']}行）：{'、'.join(c['fields'])}"
+                      for c in r["corrections"])
         ),
-    )
+    )  # fmt: skip
 
 
 @app.command("register")
@@ -149,10 +161,16 @@ def list_(
     sort: str | None = typer.Option(
         None, "--sort", help="按研判评分排序：gang（涉黑涉恶）| misconduct（违纪违法/保护伞） / order by a triage score"
     ),
+    handler: str | None = typer.Option(None, "--handler", help="按承办人（用户名）筛选 / by handler (username)"),
+    flag: str | None = typer.Option(
+        None, "--flag", help="按标记筛选：gang（涉黑涉恶）| umbrella（涉嫌保护伞） / by flag"
+    ),
+    channel: str | None = typer.Option(None, "--channel", help="按来源渠道筛选（名称或代码） / by channel"),
+    unit: str | None = typer.Option(None, "--unit", help="按登记单位筛选（含下辖） / by unit, subtree included"),
     as_user: str | None = AS_USER,
     as_json: bool = JSON,
 ) -> None:
-    """线索台账 / list clues you may see."""
+    """线索台账：可按状态、承办人、标记、来源渠道、单位筛选 / list clues you may see, with filters."""
     from sanwang.services.clues import list_clues
 
     with unit_of_work(as_user) as (s, actor):
@@ -165,9 +183,13 @@ def list_(
             as_of=day(as_of, "--as-of"),
             limit=limit,
             sort=sort,
+            handler=handler,
+            flag=flag,
+            channel=channel,
+            unit=unit,
         )
     title = "超期线索 / overdue clues" if overdue else "临期线索 / due soon" if warning else "线索台账 / clues"
-    emit(rows, as_json, lambda r: table(f"{title}（{len(r)}）", LIST_COLUMNS, r))
+    emit(rows, as_json, lambda r: table(f"{title}（{len(r)}）", LIST_COLUMNS, _list_rows(r)))
     if stale := sum(bool(r.get("triage_stale")) for r in rows):
         err.print(
             f"注意：{stale} 条线索的研判评分来自旧的模型或规则，排序可能不准；请管理员运行 sanwang clue rescore / "
@@ -299,6 +321,13 @@ def _render_clue(d: dict[str, Any]) -> None:
     head = {zh: d[k] for k, zh in labels.items()}
     head["被反映人"] = "、".join(f"{x['name']}（{x['unit'] or ''}{x['position'] or ''}）" for x in d["subjects"])
     head["反映人"] = d["reporter"]["name"] if d["reporter"] else "匿名"
+    head["承办人"] = d["handler"]["name"] if d["handler"] else "未分办"
+    head["标记"] = "、".join(f["zh"] + (f"（{f['value']}）" if f.get("value") not in (None, True) else "")
+                            for f in d["flags"]) or "无"  # fmt: skip
+    if d["gang_case"]:
+        head["涉黑涉恶案件"] = d["gang_case"]
+    if d["links"]:
+        head["关联线索"] = "、".join(f"{x['number']}（{_LINK_ZH.get(x['kind'], x['kind'])}）" for x in d["links"])
     t = d["triage"]
     head["研判（参考）"] = f"涉黑涉恶 {t['gang']:.2f}  违纪违法/保护伞 {t['misconduct']:.2f}"
     if t["indicators"]:
@@ -312,9 +341,17 @@ def _render_clue(d: dict[str, Any]) -> None:
         )
     kv(f"线索 {d['number']}", head)
     out.print(d["summary"])
+    if d["cases"]:
+        table("关联审查调查案件 / cases", [("number", "案件编号"), ("subject", "被审查调查人"), ("state_zh", "状态"),
+              ("opened_on", "立案日期")], d["cases"])  # fmt: skip
+    if d["transfers"]:
+        table("移送记录 / transfers", [("id", "编号"), ("direction_zh", "方向"), ("to_unit", "接收单位"),
+              ("sent_on", "移送日期"), ("due", "期限"), ("acknowledged_on", "签收日期")], d["transfers"])  # fmt: skip
     deadline_table(d["deadlines"])
     history_table("clue", d["history"])
 
+
+_LINK_ZH = {"duplicate": "重复件", "related": "同案"}
 
 # Entity types listed on the clue, in this order (the rest is in --json).
 _SHOWN_ENTITIES = {

@@ -14,14 +14,16 @@ import typer
 from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sanwang.domain.errors import ValidationError
+from sanwang.domain.errors import NotFound, SanwangError, ValidationError
 from sanwang.domain.events import event_zh, state_zh
 from sanwang.domain.values import parse_date
 from sanwang.domain.workflow import Actor
 from sanwang.services.context import actor_for
 from sanwang.store.db import Store
+from sanwang.store.tables import User
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -49,9 +51,29 @@ def unit_of_work(user: str | None, *, read_only: bool = False) -> Iterator[tuple
     store = open_store()
     try:
         with store.reading() if read_only else store.session() as s:
-            yield s, actor_for(s, username(user))
+            yield s, _acting(s, username(user))
     finally:
         store.dispose()
+
+
+def no_users() -> SanwangError:
+    """What to run on a ledger that has no users yet (``sanwang init`` without ``--region``)."""
+    return SanwangError(
+        "系统中还没有用户：请先运行 sanwang init --region 行政区划代码（如 sanwang init --region 530600），建立本级"
+        "纪委监委和 admin 用户；或用 sanwang unit add 与 sanwang user add 建立",
+        "there are no users yet: run `sanwang init --region REGION-CODE` first (e.g. --region 530600) to create this "
+        "commission and its admin, or create them with `sanwang unit add` and `sanwang user add`",
+    )
+
+
+def _acting(session: Session, name: str) -> Actor:
+    """The acting user; on a ledger with no users at all (``init`` without ``--region``), what to run next."""
+    try:
+        return actor_for(session, name)
+    except NotFound:
+        if session.scalar(select(User.id).limit(1)) is None:
+            raise no_users() from None
+        raise
 
 
 def day(text: str | None, field: str = "--on") -> date | None:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from typing import Any
 
 import typer
+
+# Typer carries its own copy of click's exceptions (the vendored module is the only place they are defined).
+from typer._click import exceptions as click
 
 from sanwang.cli import case as case_cli
 from sanwang.cli import clue as clue_cli
@@ -63,6 +67,10 @@ def init(
             render_units("新建单位 / units created", r["units_created"])
 
     emit(result, as_json, render)
+    if not result["users"] and not as_json:
+        from sanwang.cli.common import no_users
+
+        err.print(f"下一步 / next: {no_users()}", markup=False)
 
 
 @app.command()
@@ -109,12 +117,18 @@ def deadline(
 
 def run() -> None:
     """Console entry: bilingual messages on stderr and a non-zero exit instead of tracebacks."""
-    # Typer itself answers usage errors (exit 2) and --help; everything else arrives here.
+    # Not standalone: click's own usage errors (missing option, bad value …) arrive here too, to be said in
+    # Chinese and English like every other refusal; --help and typer.Exit come back as an exit code.
     try:
-        app()
+        code = app(standalone_mode=False)
     except SanwangError as e:
         _fail(e)
-    except KeyboardInterrupt:
+    except click.NoArgsIsHelpError as e:
+        e.show()  # a group called bare prints its help, as in standalone mode
+        sys.exit(e.exit_code)
+    except click.UsageError as e:
+        _fail(usage_error(e))
+    except (KeyboardInterrupt, typer.Abort):
         sys.exit(130)
     except Exception as e:  # noqa: BLE001 - the last line of defence: no traceback reaches a user
         if os.environ.get("SANWANG_DEBUG"):
@@ -122,6 +136,52 @@ def run() -> None:
         err.print(f"内部错误 / internal error: {type(e).__name__}: {e}")
         err.print("设置 SANWANG_DEBUG=1 可查看详细信息 / set SANWANG_DEBUG=1 for details")
         sys.exit(1)
+
+    if isinstance(code, int) and code:
+        sys.exit(code)
+
+
+def usage_error(e: click.UsageError) -> SanwangError:
+    """A usage error of click/typer, said in Chinese and English, with where to find the command's usage."""
+    en = e.format_message().rstrip(".") + "."
+    param = getattr(e, "param", None)
+    name = param.get_error_hint().replace("'", "") if param is not None else ""
+    if isinstance(e, click.MissingParameter):
+        kind = e.param_type or (param.param_type_name if param is not None else "option")
+        zh = f"缺少{'参数' if kind == 'argument' else '选项'} {name}".rstrip()
+    elif isinstance(e, click.NoSuchOption):
+        zh = f"没有选项 {e.option_name}" + (f"，您是否要用 {'、'.join(e.possibilities)}" if e.possibilities else "")
+    elif isinstance(e, click.BadParameter):
+        zh = (f"{name} 的值无效" if name else "参数值无效") + _why_zh(en)
+    elif isinstance(e, click.BadOptionUsage):
+        zh = f"选项 {e.option_name} 用法有误（是否缺少取值？）"
+    elif en.startswith("No such command"):
+        zh = "没有这个命令" + (f"「{en.split(chr(39))[1]}」" if en.count("'") >= 2 else "")
+    elif en.startswith("Got unexpected extra argument"):
+        zh = "多余的参数：" + en.rsplit("(", 1)[-1].rstrip(".)")
+    else:
+        zh = "命令用法有误"
+    path = e.ctx.command_path if e.ctx is not None else "sanwang"
+    return SanwangError(f"{zh}。运行 {path} --help 查看用法", f"{en} Run `{path} --help` for usage.")
+
+
+# The reasons click and typer give for a bad value, in Chinese (the English is kept beside it).
+_WHY_ZH = (
+    (re.compile(r"valid integer"), "：应为整数"),
+    (re.compile(r"valid number|valid float"), "：应为数字"),
+    (re.compile(r"greater than or equal to (\S+)"), r"：应不小于 \1"),
+    (re.compile(r"less than or equal to (\S+)"), r"：应不大于 \1"),
+    (re.compile(r"is not one of (.+)"), r"：应为 \1 之一"),
+    (re.compile(r"does not exist"), "：文件不存在"),
+    (re.compile(r"is a directory"), "：这是目录，请给出文件"),
+)
+
+
+def _why_zh(en: str) -> str:
+    for pattern, zh in _WHY_ZH:
+        if m := pattern.search(en):
+            return m.expand(zh).rstrip(".")
+    return ""
 
 
 def _fail(e: SanwangError) -> None:
@@ -144,16 +204,20 @@ def ledger_export(
     file: str = typer.Argument(..., help="导出文件 .xlsx / .csv / .jsonl"),
     reveal_reporter: bool = typer.Option(False, "--reveal-reporter", help="含反映人身份（留痕） / include reporters"),
     purpose: str | None = typer.Option(None, "--purpose", help="导出用途 / why (recorded)"),
+    force: bool = typer.Option(False, "--force", help="覆盖已有文件 / overwrite an existing file"),
     as_user: str | None = AS_USER,
     as_json: bool = JSON,
 ) -> None:
-    """导出线索台账（带导出人水印，留痕） / export the clue ledger, watermarked and audited."""
+    """导出线索台账（带导出人水印，留痕；不建目录，不擅自覆盖已有文件） / export the clue ledger, watermarked and
+    audited; no folder is created, no file overwritten unless forced."""
     from pathlib import Path
 
     from sanwang.services.exports import export_ledger
 
     with unit_of_work(as_user) as (s, actor):
-        result = export_ledger(s, actor=actor, path=Path(file), reveal_reporter=reveal_reporter, purpose=purpose)
+        result = export_ledger(
+            s, actor=actor, path=Path(file), reveal_reporter=reveal_reporter, purpose=purpose, force=force
+        )
     emit(result, as_json, lambda r: out.print(f"已导出 {r['rows']} 条到 / exported to {r['file']}"))
 
 

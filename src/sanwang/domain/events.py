@@ -24,6 +24,7 @@ _EVENT_ZH: dict[str, dict[str, str]] = {
     "clue": {
         **ACTION_ZH,
         "register": "登记",
+        "correct": "更正登记内容",
         "flag": "更正涉黑涉恶/保护伞标记",
         "not_duplicate": "排除重复件",
         "case_opened": "立案审查调查",

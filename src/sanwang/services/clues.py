@@ -23,7 +23,7 @@ from sanwang.domain.roles import Role
 from sanwang.domain.values import ClueNumber
 from sanwang.domain.vocab import channels, disposal_methods
 from sanwang.domain.workflow import WORKFLOW_ACTIONS, Actor, ClueOutcome, ClueSnapshot, ClueState, plan
-from sanwang.services import clue_entities, deadlines, textindex
+from sanwang.services import clue_entities, clue_view, deadlines, textindex
 from sanwang.services import summary as statsum
 from sanwang.services.context import business_day, history, now, record, unit_by_code
 from sanwang.services.policy import audit, check_clue, mask, may_see_reporter, restrict_clues
@@ -38,6 +38,7 @@ from sanwang.store.tables import (
     ClueTriage,
     Deadline,
     Event,
+    GangCase,
     Instruction,
     Mark,
     Transfer,
@@ -462,14 +463,22 @@ def list_clues(
     as_of: date | None = None,
     limit: int | None = None,
     sort: str | None = None,
+    handler: str | None = None,
+    flag: str | None = None,
+    channel: str | None = None,
+    unit: str | None = None,
 ) -> list[dict[str, Any]]:
     """The ledger (线索台账) as the actor may see it; with ``overdue``, only clues past a deadline; with
     ``warning``, only clues inside a deadline's warning window (临期预警); with ``sort`` (``gang`` or
     ``misconduct``), highest triage score first — a work queue order, never a filter — each row saying whether
-    its score came from an older model or other rules (``triage_stale``)."""
+    its score came from an older model or other rules (``triage_stale``).
+
+    Filters: ``state``, ``handler`` (承办人, a username), ``flag`` (涉黑涉恶 ``gang`` or 涉嫌保护伞 ``umbrella``),
+    ``channel`` (来源渠道, name or code) and ``unit`` (登记单位 code, the units under it included)."""
     as_of = as_of or date.today()
     if sort is not None and sort not in ("gang", "misconduct"):
         raise ValidationError(f"未知排序「{sort}」，可选 gang、misconduct", f"unknown sort {sort!r}", field="--sort")
+    filters = clue_view.list_filters(session, handler=handler, flag=flag, channel=channel, unit=unit)
     if overdue or warning:
         # Driven by the open-deadline index in due order, keeping each clue's earliest qualifying deadline, so a
         # first page stops after `limit` rows instead of grouping every open deadline first.
@@ -506,6 +515,8 @@ def list_clues(
         q = select(Clue, due, provisional).order_by(Clue.id)
     if state:
         q = q.where(Clue.state == _state_value(state))
+    if filters:
+        q = q.where(*filters)
     if sort:
         textindex.index_pending(session)  # every clue scored before the queue is ordered
         score = getattr(ClueTriage, sort)
@@ -517,9 +528,11 @@ def list_clues(
         first_page_plan(session)
     rows = []
     current = fingerprint()
-    for found in session.execute(q).all():
+    found_rows = session.execute(q).all()
+    handlers = clue_view.handler_names(session, [r[0].handler_id for r in found_rows])
+    for found in found_rows:
         row: tuple[Any, ...] = tuple(found)  # (clue, due, provisional) or, sorted, (…, triage version)
-        rows.append(summary_row(row[0], row[1], bool(row[2])))
+        rows.append(summary_row(row[0], row[1], bool(row[2]), handler=handlers.get(row[0].handler_id or 0)))
         if sort:  # scored by an older model or other rules: the order may be off until `sanwang clue rescore`
             rows[-1]["triage_stale"] = row[3] != current
     audit(
@@ -529,8 +542,9 @@ def list_clues(
         "clue",
         None,
         None,
-        {"overdue": overdue, "warning": warning, "state": state, "rows": len(rows)},
-    )
+        {"overdue": overdue, "warning": warning, "state": state, "handler": handler, "flag": flag,
+         "channel": channel, "unit": unit, "rows": len(rows)},
+    )  # fmt: skip
     return rows
 
 
@@ -558,7 +572,8 @@ def _method_names() -> dict[str, str]:
     return {m.code: m.name for m in disposal_methods().methods}
 
 
-def summary_row(clue: Clue, due: date | None, provisional: bool = False) -> dict[str, Any]:
+def summary_row(clue: Clue, due: date | None, provisional: bool = False, handler: str | None = None) -> dict[str, Any]:
+    """One line of the ledger (台账行), the same in the list, in search results and at the head of clue show."""
     return {
         "number": clue.number,
         "state": clue.state,
@@ -574,6 +589,8 @@ def summary_row(clue: Clue, due: date | None, provisional: bool = False) -> dict
         "outcome_zh": ClueOutcome(clue.outcome).zh if clue.outcome else None,
         "real_name": clue.real_name,
         "gang_related": clue.gang_related,
+        "umbrella_suspected": clue.umbrella_suspected,
+        "handler": handler,
         "external_ref": clue.external_ref,
     }
 
@@ -627,6 +644,14 @@ def show_clue(
                 {"name": s.name, "unit": s.unit_name, "position": s.position, "id_number": s.id_number, "rank": s.rank}
                 for s in subjects
             ],
+            "handler": clue_view.handler_of(session, clue.handler_id),
+            "flags": clue_view.flags_of(clue),
+            "cases": clue_view.cases_of(session, clue.id),
+            "transfers": clue_view.transfers_of(session, clue.id),
+            "links": clue_view.links_of(session, clue.id),
+            "gang_case": session.scalar(select(GangCase.police_number).where(GangCase.id == clue.gang_case_id))
+            if clue.gang_case_id
+            else None,
             "proposal": clue.proposal,
             "endorsements": clue.endorsements,
             "review_round": clue.review_round,

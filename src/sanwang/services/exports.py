@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from sanwang.domain.vocab import channels, disposal_methods
 from sanwang.domain.workflow import Actor, ClueOutcome, ClueState
 from sanwang.services import deadlines
 from sanwang.services.context import now
+from sanwang.services.deadlines import rule_zh
 from sanwang.services.imports import HEADERS
 from sanwang.services.ledgerio import write_rows
 from sanwang.services.policy import audit, mask, may_see_reporter, restrict_clues
@@ -21,10 +23,24 @@ from sanwang.store.tables import Clue, ClueReporter, ClueSubject, Deadline, Unit
 EXTRA = ("线索编号", "登记单位", "状态", "处置方式", "办结方式", "最近期限", "期限明细")
 
 
+def joined(values: Iterable[str | None]) -> str:
+    """Several subjects' values in one cell (、), aligned by position as ``clue import`` reads them: an empty
+    value between two others keeps its place, but nothing trails and an all-empty cell is empty (no lone 、)."""
+    return "、".join(v or "" for v in values).rstrip("、")
+
+
 def export_ledger(
-    session: Session, *, actor: Actor, path: Path, reveal_reporter: bool = False, purpose: str | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    path: Path,
+    reveal_reporter: bool = False,
+    purpose: str | None = None,
+    force: bool = False,
 ) -> dict[str, Any]:
-    """Write the clues the actor may see to ``path`` (.xlsx, .csv or .jsonl). Audited and watermarked."""
+    """Write the clues the actor may see to ``path`` (.xlsx, .csv or .jsonl). Audited and watermarked; an existing
+    file is overwritten only with ``force``. The file reads back with ``clue import``: several subjects share one
+    cell, joined with 、, aligned by position."""
     from sanwang.domain.errors import TransitionRefused, ValidationError
 
     if reveal_reporter and not may_see_reporter(actor):
@@ -68,10 +84,10 @@ def export_ledger(
                 name,
                 idn,
                 phone,
-                "、".join(s.name for s in subs),
-                "、".join(s.unit_name or "" for s in subs),
-                "、".join(s.position or "" for s in subs),
-                "、".join(s.id_number or "" for s in subs),
+                joined(s.name for s in subs),
+                joined(s.unit_name for s in subs),
+                joined(s.position for s in subs),
+                joined(s.id_number for s in subs),
                 c.summary,
                 "是" if c.gang_related else "否",
                 "是" if c.umbrella_suspected else "否",
@@ -81,13 +97,13 @@ def export_ledger(
                 methods.get(c.disposal or "", ""),
                 ClueOutcome(c.outcome).zh if c.outcome else "",
                 dls[0].due if dls else None,
-                "；".join(f"{d.rule}:{deadlines.shown_due(d.due, d.provisional)}" for d in dls),
+                "；".join(f"{rule_zh(d.rule)} {deadlines.shown_due(d.due, d.provisional)}" for d in dls),
             ]
         )
     who = session.scalar(select(User.username).where(User.id == actor.user_id))
     stamp = now().isoformat(sep=" ")
     watermark = f"导出人 {who}（{actor.name}） 导出时间 {stamp} 共 {len(rows)} 条 / exported by {who} at {stamp}"
-    write_rows(path, [*HEADERS, *EXTRA], rows, watermark=watermark)
+    write_rows(path, [*HEADERS, *EXTRA], rows, watermark=watermark, force=force)
     audit(
         session,
         actor,

@@ -1,6 +1,9 @@
 """Clue ledger import (线索台账导入): validate the whole file first, then register all of it or nothing.
 
-Re-importing adds nothing twice: ``外部编号`` (the sender's reference) is the import key per registering unit.
+Re-importing adds nothing twice: ``外部编号`` (the sender's reference) is the import key per registering unit. A
+known reference whose content differs is named by line (同一外部编号内容不同), never counted as a duplicate; with
+``accept_corrections`` each such row is recorded as a correction event (更正登记内容) on its clue, the registered
+original untouched.
 """
 
 from __future__ import annotations
@@ -14,15 +17,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sanwang.domain.errors import ImportRejected, LineProblem, SanwangError, ValidationError
+from sanwang.domain.errors import ImportRejected, LineProblem, SanwangError, TransitionRefused, ValidationError
 from sanwang.domain.idnumber import IdNumber
 from sanwang.domain.ledger import LEDGER_HEADERS
 from sanwang.domain.values import Phone, parse_date, parse_yes_no
 from sanwang.domain.vocab import channels
 from sanwang.domain.workflow import Actor
-from sanwang.services.clues import ClueDraft, SubjectDraft, register_clues
+from sanwang.services.clues import ClueDraft, SubjectDraft, check_register, register_clues
 from sanwang.services.context import today, unit_by_code
-from sanwang.services.ledgerio import EXTRA_FIELDS
+from sanwang.services.import_corrections import changed_problem, content_of, record_correction, registered_content
+from sanwang.services.ledgerio import EXTRA_FIELDS, NUMERIC_FIELDS
 from sanwang.services.units import commission_of
 from sanwang.store.tables import Clue, Unit
 from sanwang.text import to_simplified
@@ -46,6 +50,8 @@ HEADER_EN = {
     "涉嫌保护伞": "umbrella suspected",
 }
 SPLIT = re.compile(r"[、;；]")
+# A number as Excel writes it to CSV once it is too long to show: 1.10105E+17.
+_SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 
 
 class _Problems:
@@ -104,6 +110,14 @@ def parse_row(line: int, row: dict[str, str], problems: _Problems, as_of: date) 
                 flags[header] = parse_yes_no(row[header], field=header, line=line)
             except ValidationError as e:
                 problems.from_error(line, header, e)
+    numeric = set(row.get(NUMERIC_FIELDS, "").split("\x1f"))
+    for field in ("反映人身份证号", "被反映人身份证号", "反映人电话", "外部编号"):
+        # Excel keeps 15 digits of a number: an 18-digit ID number in a number cell has lost its last digits.
+        as_number = field.endswith("身份证号") and field in numeric
+        if as_number or _SCIENTIFIC.match(row.get(field, "").strip()):
+            problems.add(line, field, "以数字格式保存，末位数字已丢失：请将该列设为文本格式后重新填写",
+                         "stored as a number, which loses its last digits: store the column as text")  # fmt: skip
+            row = {**row, field: ""}
     rep_id = _checked_id(row.get("反映人身份证号", ""), "反映人身份证号", line, problems)
     rep_phone = None
     if row.get("反映人电话", "").strip():
@@ -162,8 +176,10 @@ def _target_unit(session: Session, actor: Actor, unit_code: str | None) -> Unit:
     return unit_by_code(session, unit_code) if unit_code else commission_of(session, actor.unit_id)
 
 
-def validate(source: str, headers: list[str], rows: Iterable[tuple[int, dict[str, str]]]) -> list[ClueDraft]:
-    """Every row checked; one ImportRejected listing all problems if any row is bad."""
+def validate(
+    source: str, headers: list[str], rows: Iterable[tuple[int, dict[str, str]]]
+) -> list[tuple[int, ClueDraft]]:
+    """Every row checked; one ImportRejected listing all problems if any row is bad. Drafts keep their line."""
     problems = _Problems()
     unknown = [h for h in headers if h and h not in HEADERS]
     for h in unknown:
@@ -178,7 +194,7 @@ def validate(source: str, headers: list[str], rows: Iterable[tuple[int, dict[str
         problems.add(1, h, "缺少必需的列", f"the required column ({HEADER_EN[h]}) is missing")
     if missing or unknown:
         raise ImportRejected(source, problems.items)
-    drafts: list[ClueDraft] = []
+    drafts: list[tuple[int, ClueDraft]] = []
     seen: dict[str, int] = {}
     as_of = today()
     for line, row in rows:
@@ -193,7 +209,7 @@ def validate(source: str, headers: list[str], rows: Iterable[tuple[int, dict[str
         elif ref:
             seen[ref] = line
         if draft is not None:
-            drafts.append(draft)
+            drafts.append((line, draft))
     if problems.items:
         raise ImportRejected(source, problems.items)
     return drafts
@@ -202,21 +218,40 @@ def validate(source: str, headers: list[str], rows: Iterable[tuple[int, dict[str
 IMPORT_BATCH = 10_000
 
 
-def import_clues(session: Session, *, actor: Actor, path: Path, unit_code: str | None = None) -> dict[str, Any]:
-    """Import a ledger file (导入台账) into a unit: all or nothing; clues already imported are skipped."""
+def import_clues(
+    session: Session,
+    *,
+    actor: Actor,
+    path: Path,
+    unit_code: str | None = None,
+    accept_corrections: bool = False,
+) -> dict[str, Any]:
+    """Import a ledger file (导入台账) into a unit: all or nothing; clues already imported are skipped.
+
+    A row whose 外部编号 is already registered with other content refuses the file, by line, unless
+    ``accept_corrections``: then it is recorded as a correction event (更正登记内容) on that clue."""
     from sanwang.services.ledgerio import read_rows
 
     unit = _target_unit(session, actor, unit_code)
-    headers, rows = read_rows(path)
+    sheet = read_rows(path, known=lambda h: to_simplified(h).strip() in HEADERS)
     # Headers written in traditional script (外部編號, 來源渠道 …) are the same columns.
-    simplified = {h: to_simplified(h).strip() for h in headers}
-    headers = [simplified[h] for h in headers]
-    rows = ((n, {simplified.get(k, k): v for k, v in r.items()}) for n, r in rows)
+    simplified = {h: to_simplified(h).strip() for h in sheet.headers}
+    headers = [simplified[h] for h in sheet.headers]
+    rows = ((n, _simplified_keys(r, simplified)) for n, r in sheet.rows)
     drafts = validate(path.name, headers, rows)
-    known = _known_refs(session, unit.id, [d.external_ref for d in drafts if d.external_ref])
+    lock_refs(session, unit)
+    known = registered_content(session, unit.id, [d.external_ref for _, d in drafts if d.external_ref])
     total = len(drafts)
-    fresh = [d for d in drafts if d.external_ref not in known]
+    changed = [(line, d, known[d.external_ref]) for line, d in drafts if d.external_ref in known
+               and known[d.external_ref].content != content_of(d)]  # fmt: skip
+    if changed and not accept_corrections:
+        raise ImportRejected(path.name, [changed_problem(line, d, k) for line, d, k in changed])
+    fresh = [d for _, d in drafts if d.external_ref not in known]
     del drafts
+    if changed:
+        check_register(session, actor, unit)  # a correction needs the same right as registering
+    for line, d, k in changed:
+        record_correction(session, actor, k, d, f"{path.name} 第{line}行")
     numbers: list[tuple[int, str]] = []
     # Registered in slices within the one transaction (still all or nothing): the rows built for the database
     # are then held for one slice at a time, not for the whole file.
@@ -225,10 +260,28 @@ def import_clues(session: Session, *, actor: Actor, path: Path, unit_code: str |
         numbers += register_clues(session, actor=actor, unit=unit, drafts=batch)
     return {
         "imported": len(numbers),
-        "duplicates": total - len(numbers),
+        "duplicates": total - len(numbers) - len(changed),
+        "corrected": len(changed),
+        "corrections": [{"line": line, "number": k.number, "fields": k.diff(d)} for line, d, k in changed],
         "unit": unit.code,
         "numbers": [n for _, n in numbers],
+        "header_line": sheet.header_line,
+        "encoding": sheet.encoding,
     }
+
+
+def _simplified_keys(row: dict[str, str], simplified: dict[str, str]) -> dict[str, str]:
+    out = {simplified.get(k, k): v for k, v in row.items()}
+    if NUMERIC_FIELDS in out:
+        out[NUMERIC_FIELDS] = "\x1f".join(simplified.get(h, h) for h in out[NUMERIC_FIELDS].split("\x1f"))
+    return out
+
+
+def lock_refs(session: Session, unit: Unit) -> None:
+    """Hold the unit's import key until the transaction ends (PostgreSQL): a second import or registration into
+    the same unit waits here, then sees the first one's clues and adds none of them twice. SQLite writers are
+    already serialised by ``BEGIN IMMEDIATE``."""
+    session.execute(select(Unit.id).where(Unit.id == unit.id).with_for_update())
 
 
 def _known_refs(session: Session, unit_id: int, refs: list[str]) -> set[str]:
@@ -257,5 +310,14 @@ def register_one(session: Session, *, actor: Actor, unit_code: str | None, field
         raise ImportRejected("表单 / form", problems.items)
     if not fields["外部编号"]:
         draft = ClueDraft(**{**draft.__dict__, "external_ref": None})
+    else:
+        lock_refs(session, unit)
+        existing = session.scalar(select(Clue.number).where(Clue.unit_id == unit.id,
+                                                            Clue.external_ref == draft.external_ref))  # fmt: skip
+        if existing:
+            raise TransitionRefused(
+                f"外部编号「{draft.external_ref}」已登记为线索 {existing}",
+                f"reference {draft.external_ref!r} is already registered as clue {existing}",
+            )
     [(_, number)] = register_clues(session, actor=actor, unit=unit, drafts=[draft])
     return number

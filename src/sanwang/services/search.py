@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from sanwang.domain.errors import ValidationError
 from sanwang.domain.workflow import Actor
+from sanwang.services.clue_view import due_dates, handler_names
 from sanwang.services.clues import summary_row
 from sanwang.services.policy import audit, restrict_clues
 from sanwang.services.textindex import index_pending, matching
@@ -59,9 +60,15 @@ def search(session: Session, *, actor: Actor, query: str, limit: int = 20, offse
     q = restrict_clues(session, actor, matching(session, terms)).limit(limit + 1).offset(offset)
     first_page_plan(session)
     found = list(session.scalars(q))
+    page = found[:limit]
+    # The same nearest deadline and handler as the ledger list shows for each clue.
+    due = due_dates(session, [c.id for c in page])
+    handlers = handler_names(session, [c.handler_id for c in page])
     rows = []
-    for clue in found[:limit]:
+    for clue in page:
         snippet, hits = highlight(clue.summary, query)
-        rows.append({**summary_row(clue, None), "snippet": snippet, "hits": [list(h) for h in hits]})
+        nearest, provisional = due.get(clue.id, (None, False))
+        row = summary_row(clue, nearest, provisional, handler=handlers.get(clue.handler_id or 0))
+        rows.append({**row, "snippet": snippet, "hits": [list(h) for h in hits]})
     audit(session, actor, "search", "clue", None, None, {"query": query, "rows": len(rows)})
     return {"query": query, "results": rows, "more": len(found) > limit, "offset": offset}

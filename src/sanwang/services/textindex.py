@@ -1,4 +1,5 @@
-"""The full-text index of clue texts (线索全文索引). Derived data: the clue's own text is never touched.
+"""The full-text index of clue texts (线索全文索引): the text and its subjects' names, units and positions.
+Derived data: the clue's own text is never touched.
 
 Registration only notes a clue as pending (one small insert, so a 100,000-row import does not wait for text
 processing); ``index_pending`` indexes the pending clues — after ``sanwang clue import`` commits, in ``sanwang
@@ -15,7 +16,7 @@ from sqlalchemy import Select, column, delete, func, insert, or_, select, table,
 from sqlalchemy.orm import Session
 
 from sanwang.store.db import bulk_insert
-from sanwang.store.tables import Clue, ClueTextPending, ClueTriage, table_of
+from sanwang.store.tables import Clue, ClueSubject, ClueTextPending, ClueTriage, table_of
 from sanwang.text.normalize import normalize
 from sanwang.text.segment import index_tokens
 from sanwang.text.triage import fingerprint, triage
@@ -89,17 +90,36 @@ def triage_rows(clues: Sequence[tuple[int, str]]) -> list[dict[str, Any]]:
     return rows
 
 
-def index_clues(session: Session, clues: Sequence[tuple[int, str]]) -> None:
-    """Index ``(clue id, text)`` pairs: full-text tokens and triage."""
+def searchable_text(session: Session, clues: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+    """What search finds a clue by (检索内容): its text, then each subject's name, unit and position (被反映人), so
+    a clerk finds every clue about 张三 or about 某县国土局 even where the text does not name them."""
+    subjects: dict[int, list[str]] = defaultdict(list)
+    ids = [cid for cid, _ in clues]
+    for k in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
+        rows = session.execute(
+            select(ClueSubject.clue_id, ClueSubject.name, ClueSubject.unit_name, ClueSubject.position)
+            .where(ClueSubject.clue_id.in_(ids[k : k + 900]))
+            .order_by(ClueSubject.clue_id, ClueSubject.ordinal)
+        )
+        for cid, *parts in rows:
+            subjects[int(cid)].append(" ".join(p for p in parts if p))
+    return [(cid, "\n".join([body, *subjects.get(cid, [])])) for cid, body in clues]
+
+
+def index_clues(session: Session, clues: Sequence[tuple[int, str]], *, scored: bool = True) -> None:
+    """Index ``(clue id, text)`` pairs: full-text tokens of the text and the subjects, and (``scored``) triage of
+    the text alone."""
     if not clues:
         return
-    session.execute(insert(ClueTriage), triage_rows(clues))
+    if scored:
+        session.execute(insert(ClueTriage), triage_rows(clues))
+    found = searchable_text(session, clues)
     if session.get_bind().dialect.name == "sqlite":
         stmt = text("INSERT INTO clue_fts (rowid, tokens) VALUES (:id, :tokens)")
-        session.execute(stmt, [{"id": cid, "tokens": index_tokens(body)} for cid, body in clues])
+        session.execute(stmt, [{"id": cid, "tokens": index_tokens(body)} for cid, body in found])
     else:
         stmt = text("INSERT INTO clue_fts (clue_id, tokens) VALUES (:id, CAST(:tokens AS tsvector))")
-        session.execute(stmt, [{"id": cid, "tokens": tsvector_literal(index_tokens(body))} for cid, body in clues])
+        session.execute(stmt, [{"id": cid, "tokens": tsvector_literal(index_tokens(body))} for cid, body in found])
 
 
 def _stale() -> Any:
@@ -148,7 +168,8 @@ def index_pending(session: Session) -> int:
 
 
 def ensure_indexed(session: Session) -> int:
-    """Index every clue that is not in the index yet (a ledger upgraded to revision 0003). Returns how many."""
+    """Index every clue that is not in the full-text index yet (a ledger upgraded to revision 0003, or whose index
+    a migration cleared to rebuild it); triage is scored only where it is missing. Returns how many."""
     if session.get_bind().dialect.name == "sqlite":
         missing = "SELECT id, summary FROM clues WHERE id NOT IN (SELECT rowid FROM clue_fts) ORDER BY id"
     else:
@@ -158,6 +179,9 @@ def ensure_indexed(session: Session) -> int:
         )
     index_pending(session)
     rows = [(int(i), str(s)) for i, s in session.execute(text(missing))]
+    scored = set(session.scalars(select(ClueTriage.clue_id)))
     for k in range(0, len(rows), BATCH):
-        index_clues(session, rows[k : k + BATCH])
+        batch = rows[k : k + BATCH]
+        index_clues(session, [r for r in batch if r[0] in scored], scored=False)
+        index_clues(session, [r for r in batch if r[0] not in scored])
     return len(rows)

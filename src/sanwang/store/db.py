@@ -93,18 +93,41 @@ class Store:
 
     def upgrade(self) -> str:
         """Create or upgrade the schema to the newest migration (safe to run twice). Returns the revision."""
-        from alembic import command
-        from alembic.config import Config
         from alembic.runtime.migration import MigrationContext
 
-        cfg = Config()
-        cfg.set_main_option("script_location", str(MIGRATIONS))
-        with self.engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        self.migrate("head")
         with self.engine.connect() as conn:
             rev = MigrationContext.configure(conn).get_current_revision()
         return rev or ""
+
+    def migrate(self, target: str, *, down: bool = False) -> None:
+        """Run the migrations up (or ``down``) to ``target`` in one transaction.
+
+        On SQLite, a migration that alters a table rebuilds it (copy, drop, rename); with foreign keys enforced, the
+        drop of a table that other rows reference fails, so enforcement is off while migrating — and the whole
+        ledger is checked for dangling references before the migration commits.
+        """
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.connect() as conn:
+            raw = conn.connection.dbapi_connection if conn.dialect.name == "sqlite" else None
+            if raw is not None:  # outside any transaction (the driver is in autocommit), or the pragma is ignored
+                raw.execute("PRAGMA foreign_keys=OFF")
+            try:
+                with conn.begin():
+                    cfg.attributes["connection"] = conn
+                    (command.downgrade if down else command.upgrade)(cfg, target)
+                    if raw is not None and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                        raise SanwangError(
+                            "数据库迁移后存在无效的外键引用，已回滚",
+                            "the migration left dangling foreign-key references; rolled back",
+                        )
+            finally:
+                if raw is not None:
+                    raw.execute("PRAGMA foreign_keys=ON")
 
     def check_ready(self) -> None:
         """Refuse to work on a database that was never initialised."""
