@@ -22,7 +22,7 @@ from sanwang.domain.roles import Role
 from sanwang.domain.vocab import channels, disposal_methods
 from sanwang.domain.workflow import Actor
 from sanwang.services.context import today, unit_by_code
-from sanwang.services.policy import audit, recusal_ids, restrict_clues, visible_unit_ids
+from sanwang.services.policy import audit, check_drilldown, restrict_clues
 from sanwang.services.summary import CONCLUDED, DISPOSED, RECEIVED, month_of, rebuild
 from sanwang.services.units import subtree_ids
 from sanwang.store.tables import (
@@ -30,7 +30,6 @@ from sanwang.store.tables import (
     Clue,
     ClueMilestone,
     ClueMonthCount,
-    ClueSubject,
     Deadline,
     Detention,
     DisciplineCase,
@@ -48,17 +47,16 @@ class Period:
     since: date
     until: date
     units: Sequence[int] | None
-    # Recusal (回避): clues naming the reader, and the reader's own ID number for cases — never counted or listed.
+    # Recusal (回避, decided by policy.check_drilldown): clues and cases the reader recuses from — never counted or
+    # listed.
     recused: tuple[int, ...] = ()
-    own_ids: tuple[str, ...] = ()  # the actor's and their declared relatives' ID numbers (回避)
+    recused_cases: tuple[int, ...] = ()
 
     def not_recused(self, col: Any) -> ColumnElement[bool]:
         return col.not_in(self.recused) if self.recused else literal(True)
 
     def not_own_case(self) -> ColumnElement[bool]:
-        if not self.own_ids:
-            return literal(True)
-        return or_(DisciplineCase.subject_id_number.is_(None), DisciplineCase.subject_id_number.not_in(self.own_ids))
+        return DisciplineCase.id.not_in(self.recused_cases) if self.recused_cases else literal(True)
 
     def between(self, col: Any) -> ColumnElement[bool]:
         return and_(col >= self.since, col <= self.until)
@@ -223,21 +221,10 @@ def _period(session: Session, actor: Actor, since: date | None, until: date | No
     since = since or date(1900, 1, 1)
     if since > until:
         raise ValidationError("起始日期晚于截止日期", "--since is after --until", field="since")
-    allowed = visible_unit_ids(session, actor)
-    units: list[int] | None
-    if unit_code:
-        units = subtree_ids(session, unit_by_code(session, unit_code))
-        if allowed is not None:
-            units = [u for u in units if u in set(allowed)]
-    else:
-        units = allowed
-    own_ids = recusal_ids(session, actor)
-    recused = (
-        tuple(sorted(set(session.scalars(select(ClueSubject.clue_id).where(ClueSubject.id_number.in_(own_ids))))))
-        if own_ids
-        else ()
+    scope = check_drilldown(
+        session, actor, subtree_ids(session, unit_by_code(session, unit_code)) if unit_code else None
     )
-    return Period(since, until, units, recused, own_ids)
+    return Period(since, until, scope.units, scope.recused_clues, scope.recused_cases)
 
 
 def _rate(num: int, den: int) -> float | None:
@@ -260,7 +247,7 @@ def statistics(
     if baseline is not None:
         if baseline < p.since or baseline > p.until:
             raise ValidationError("基准日期须在统计期间内", "the baseline must lie inside the period", field="baseline")
-        base, _ = _values(session, Period(p.since, baseline, p.units, p.recused, p.own_ids))
+        base, _ = _values(session, Period(p.since, baseline, p.units, p.recused, p.recused_cases))
     figures = {
         f.name: {
             "zh": f.zh,
@@ -270,6 +257,7 @@ def statistics(
         }
         for f in FIGURES
     }
+    audit(session, actor, "read", "statistics", None, None, {"unit": unit_code, "until": p.until.isoformat()})
     return {
         "since": p.since.isoformat() if since else None,
         "until": p.until.isoformat(),
