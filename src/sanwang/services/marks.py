@@ -273,7 +273,7 @@ def list_marks(
     if active_only:
         q = q.where(Mark.cleared_on.is_(None))
     marks = list(session.scalars(q))
-    refs = _refs(session, actor, [(m.entity_kind, m.entity_id) for m in marks])
+    refs = _refs(session, actor, [(m.entity_kind, m.entity_id) for m in marks], supervision=True)
     users = _usernames(session, [u for m in marks for u in (m.set_by, m.owner_id) if u])
     rows = []
     for m in marks:
@@ -351,7 +351,9 @@ def complete_instruction(
     ins = session.get(Instruction, instruction_id)
     if ins is None:
         raise NotFound(f"批示 {instruction_id} 不存在", f"no instruction {instruction_id}")
-    ref = _refs(session, actor, [(ins.entity_kind, ins.entity_id)]).get((ins.entity_kind, ins.entity_id))
+    ref = _refs(session, actor, [(ins.entity_kind, ins.entity_id)], supervision=True).get(
+        (ins.entity_kind, ins.entity_id)
+    )
     if ref is None:
         raise NotFound(f"批示 {instruction_id} 不存在", f"no instruction {instruction_id}")
     t = target(session, actor, ins.entity_kind, ref[0])
@@ -389,7 +391,7 @@ def list_instructions(
     elif open_only:
         q = q.where(Instruction.done_on.is_(None))
     items = list(session.scalars(q))
-    refs = _refs(session, actor, [(i.entity_kind, i.entity_id) for i in items])
+    refs = _refs(session, actor, [(i.entity_kind, i.entity_id) for i in items], supervision=True)
     users = _usernames(session, [i.leader_id for i in items])
     rows = []
     for i in items:
@@ -424,11 +426,14 @@ def _usernames(session: Session, ids: Sequence[int]) -> dict[int, str]:
     return dict(session.execute(select(User.id, User.username).where(User.id.in_(set(ids)))).all())
 
 
-def _refs(session: Session, actor: Actor, keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], tuple[str, int]]:
+def _refs(
+    session: Session, actor: Actor, keys: Sequence[tuple[str, int]], *, supervision: bool = False
+) -> dict[tuple[str, int], tuple[str, int]]:
     """(number, unit id) of each record the actor may see, by (entity kind, id); unseen records are left out.
+    ``supervision``: the records carry marks or instructions, which the police never see.
 
     Who sees what is the policy's (``visible_records``); this only names what it lets through."""
-    seen = visible_records(session, actor, keys)
+    seen = visible_records(session, actor, keys, supervision=supervision)
     by_kind: dict[str, set[int]] = defaultdict(set)
     for kind, eid in seen:
         by_kind[kind].add(eid)
@@ -474,7 +479,7 @@ def _refs(session: Session, actor: Actor, keys: Sequence[tuple[str, int]]) -> di
         q5 = select(Mark.id, Mark.entity_kind, Mark.entity_id).where(Mark.id.in_(by_kind["mark"]))
         owned += [("mark", *row) for row in session.execute(q5)]
     if owned:
-        parents = _refs(session, actor, [(k, e) for _, _, k, e in owned])
+        parents = _refs(session, actor, [(k, e) for _, _, k, e in owned], supervision=True)
         for kind, oid, pk, pid in owned:
             parent = parents.get((pk, pid))
             if parent:
