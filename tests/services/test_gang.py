@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from sanwang.domain.errors import AccessDenied, TransitionRefused, ValidationError
+from sanwang.domain.errors import AccessDenied, NotFound, TransitionRefused, ValidationError
 from sanwang.services.cases import open_case
 from sanwang.services.context import actor_for
 from sanwang.services.gang import (
@@ -232,9 +232,9 @@ def test_transfers_both_ways_acknowledged_by_the_receiving_unit(store: Store) ->
         up_id, down_id = up.id, down.id
         assert (up.direction, up.due) == ("police_to_commission", date(2019, 3, 11))
         assert (down.direction, down.due) == ("commission_to_police", date(2019, 3, 28))
-    # The sender, a county user, or the other police unit cannot sign for it.
+    # The sender, a county user, or the other police unit cannot sign for it (to those outside, it does not exist).
     for who, tid in (("liaison", up_id), ("county_clerk", up_id), ("liaison2", down_id), ("manager", down_id)):
-        with pytest.raises((TransitionRefused, AccessDenied), match="接收单位|no access"), store.session() as s:
+        with pytest.raises((TransitionRefused, NotFound), match="接收单位|no transfer"), store.session() as s:
             acknowledge_transfer(s, actor=actor_for(s, who), transfer_id=tid, on=date(2019, 3, 27))
     with store.session() as s:
         acknowledge_transfer(s, actor=actor_for(s, "clerk"), transfer_id=up_id, on=date(2019, 3, 9))

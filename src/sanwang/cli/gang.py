@@ -82,6 +82,7 @@ def register(
 ) -> None:
     """登记公安机关通报的涉黑涉恶案件（逾期通报照登并标记） / register a police notification of a gang case."""
     from sanwang.services.gang import register_gang_case, summary_row
+    from sanwang.services.policy import check_gang_case
 
     with unit_of_work(as_user) as (s, actor):
         gc = register_gang_case(
@@ -99,7 +100,7 @@ def register(
             police_unit_code=police_unit,
             members=_members(member),
         )
-        data = summary_row(s, gc)
+        data = summary_row(s, gc, check_gang_case(s, actor, gc))
     emit(
         data,
         as_json,
@@ -121,11 +122,11 @@ def stage(
 ) -> None:
     """更新诉讼阶段 / record the police stage."""
     from sanwang.services.gang import summary_row, update_stage
+    from sanwang.services.policy import check_gang_case
 
     with unit_of_work(as_user) as (s, actor):
-        data = summary_row(
-            s, update_stage(s, actor=actor, police_number=number, stage=stage, on=day(on), reason=reason)
-        )
+        gc = update_stage(s, actor=actor, police_number=number, stage=stage, on=day(on), reason=reason)
+        data = summary_row(s, gc, check_gang_case(s, actor, gc))
     _done(data, as_json, f"阶段已更新为 {stage} / stage updated")
 
 

@@ -191,6 +191,9 @@ def user_relative(
     name: str = typer.Option(..., "--name", help="亲属姓名 / the relative's name"),
     id_number: str = typer.Option(..., "--id-number", help="亲属身份证号 / the relative's ID number"),
     relation: str = typer.Option(..., "--relation", help="关系：配偶、父母、子女、兄弟姐妹… / relation"),
+    unit: str | None = typer.Option(
+        None, "--unit", help="亲属工作单位（无身份证号的被反映人按姓名+单位回避） / the relative's work unit"
+    ),
     as_user: str | None = AS_USER,
     as_json: bool = JSON,
 ) -> None:
@@ -198,13 +201,13 @@ def user_relative(
     from sanwang.services.units import declare_relative
 
     with _as_admin(as_user) as (s, _):
-        data = declare_relative(s, user=user, name=name, id_number=id_number, relation=relation)
+        data = declare_relative(s, user=user, name=name, id_number=id_number, relation=relation, unit_name=unit)
     emit(data, as_json, lambda d: out.print(f"已登记亲属 {d['added']} 人 / relatives added: {d['added']}"))
 
 
 @user_app.command("relatives-import")
 def user_relatives_import(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV：用户名,亲属姓名,身份证号,关系"),
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV：用户名,亲属姓名,身份证号,关系[,工作单位]"),
     as_user: str | None = AS_USER,
     as_json: bool = JSON,
 ) -> None:

@@ -18,8 +18,9 @@ from sanwang.domain.errors import TransitionRefused
 from sanwang.domain.roles import Role
 from sanwang.domain.sanctions import case_rules
 from sanwang.domain.workflow import Actor
-from sanwang.services.cases import check_case, get_case
+from sanwang.services.cases import get_case
 from sanwang.services.context import business_day, record
+from sanwang.services.policy import check_case
 from sanwang.store.tables import ClueReporter, ClueSubject, GangMember, Outcome, Unit
 from sanwang.text.entities import extract
 from sanwang.text.surnames import surname_at

@@ -33,23 +33,21 @@ from sanwang.domain.cases import (
 )
 from sanwang.domain.cases import subject_rank as rank_of
 from sanwang.domain.deadlines import deadline_rules, extended_due, warn_from
-from sanwang.domain.errors import AccessDenied, NotFound, TransitionRefused, ValidationError
+from sanwang.domain.errors import NotFound, TransitionRefused, ValidationError
 from sanwang.domain.idnumber import IdNumber
 from sanwang.domain.reviews import ReviewLevel, ReviewResult
 from sanwang.domain.sanctions import case_rules
 from sanwang.domain.workflow import Actor
 from sanwang.services import deadlines
-from sanwang.services.clues import get_clue
 from sanwang.services.context import actor_for, business_day, history, record
 from sanwang.services.policy import (
-    SEE_ALL,
     audit,
-    check_clue,
+    check_case,
     check_gang_case,
+    find_clue,
     get_gang_case,
     own_commission_id,
-    recusal_ids,
-    visible_commission_units,
+    restrict_cases,
 )
 from sanwang.services.units import commission_of
 from sanwang.store.tables import (
@@ -79,17 +77,6 @@ def get_case(session: Session, number: str) -> DisciplineCase:
     if case is None:
         raise NotFound(f"审查调查案件 {number} 不存在", f"no discipline case numbered {number}")
     return case
-
-
-def check_case(session: Session, actor: Actor, case: DisciplineCase) -> None:
-    """The commission subtree sees its cases; nobody sees a case about themselves (回避)."""
-    units = visible_commission_units(session, actor)
-    own = recusal_ids(session, actor)
-    if (units is not None and case.unit_id not in units) or (case.subject_id_number in own):
-        raise AccessDenied(
-            f"无权查看审查调查案件 {case.number}（不在本单位管辖范围内或须回避）",
-            f"no access to case {case.number} (outside your jurisdiction, or you must recuse)",
-        )
 
 
 def _unit_ref(session: Session, unit: Unit) -> UnitRef:
@@ -212,8 +199,7 @@ def open_case(
     gc: GangCase | None = None
     not_before: date | None = None
     if clue_number and clue_number.strip():
-        clue = get_clue(session, clue_number)
-        check_clue(session, actor, clue)
+        clue = find_clue(session, actor, clue_number)  # one the actor may not see is "not found"
         not_before = clue.received
     if gang_number and gang_number.strip():
         gc = get_gang_case(session, gang_number)
@@ -531,17 +517,13 @@ def list_cases(
 ) -> list[dict[str, Any]]:
     """Cases the actor may see; filters: state, gang case, detained now, past a deadline on ``as_of``."""
     as_of = as_of or date.today()
-    q = select(DisciplineCase).order_by(DisciplineCase.opened_on, DisciplineCase.id)
-    units = visible_commission_units(session, actor)
-    if units is not None:
-        q = q.where(DisciplineCase.unit_id.in_(units))
-    own = recusal_ids(session, actor) if not actor.has(*SEE_ALL) else ()
-    if own:
-        q = q.where((DisciplineCase.subject_id_number.is_(None)) | (DisciplineCase.subject_id_number.not_in(own)))
+    q = restrict_cases(session, actor, select(DisciplineCase).order_by(DisciplineCase.opened_on, DisciplineCase.id))
     if state:
         q = q.where(DisciplineCase.state == state)
     if gang_number:
-        q = q.where(DisciplineCase.gang_case_id == get_gang_case(session, gang_number).id)
+        gc = get_gang_case(session, gang_number)
+        check_gang_case(session, actor, gc)
+        q = q.where(DisciplineCase.gang_case_id == gc.id)
     if overdue:
         late_case = select(Deadline.entity_id).where(
             Deadline.entity_kind == "case", Deadline.met_on.is_(None), Deadline.due < as_of
@@ -555,7 +537,10 @@ def list_cases(
     rows = [summary_row(session, c) for c in session.scalars(q)]
     if detained is not None:
         rows = [r for r in rows if r["detained"] is detained]
-    return rows[:limit] if limit else rows
+    rows = rows[:limit] if limit else rows
+    filters = {"state": state, "gang_case": gang_number, "detained": detained, "overdue": overdue}
+    audit(session, actor, "list", "case", None, None, {**filters, "rows": len(rows)})
+    return rows
 
 
 def list_reviews(session: Session, case: DisciplineCase) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from sanwang.domain import endorsement
@@ -40,12 +40,17 @@ from sanwang.services import clue_entities, deadlines
 from sanwang.services.context import business_day, history, record, unit_by_code
 from sanwang.services.policy import (
     COMMISSION_ROLES,
+    GangView,
     audit,
     check_gang_case,
     check_gang_writer,
+    find_case,
+    gang_events,
+    gang_view,
     get_gang_case,
     own_commission_id,
-    visible_commission_units,
+    restrict_cases,
+    restrict_gang_cases,
 )
 from sanwang.services.transfers import transfer_row
 from sanwang.services.units import commission_of
@@ -291,13 +296,9 @@ def _linked_cases(session: Session, gc: GangCase, *, umbrella_only: bool) -> lis
     return list(session.scalars(q))
 
 
-def _case_numbers(session: Session, gc: GangCase, numbers: Sequence[str]) -> list[str]:
-    """Check that the named discipline cases exist."""
-    found = set(session.scalars(select(DisciplineCase.number).where(DisciplineCase.number.in_(numbers))))
-    missing = [n for n in numbers if n not in found]
-    if missing:
-        raise NotFound(f"审查调查案件 {'、'.join(missing)} 不存在", f"no discipline case {', '.join(missing)}")
-    return list(numbers)
+def _case_numbers(session: Session, actor: Actor, gc: GangCase, numbers: Sequence[str]) -> list[str]:
+    """Check that the named discipline cases exist for the actor (one they may not see does not)."""
+    return [find_case(session, actor, n).number for n in numbers]
 
 
 def act_track(
@@ -326,10 +327,11 @@ def act_track(
             args["owner_in_unit"] = _is_below(session, owner.unit_id, gc.unit_id)
     if t_no is not Track.GANG_CRIME and not actor.has(*COMMISSION_ROLES):
         raise TransitionRefused("第二、三查由纪委监委办理", "tracks 2 and 3 are handled by the commission")
+    check_gang_case(session, actor, gc, track=int(t_no))
     if action == "conclude":
         given = [str(n).strip() for n in args.get("cases") or [] if str(n).strip()]
         if given:
-            args["cases"] = _case_numbers(session, gc, given)
+            args["cases"] = _case_numbers(session, actor, gc, given)
         elif (
             t_no is Track.UMBRELLA
             and not args.get("persons")
@@ -473,9 +475,7 @@ def link_case(
         raise TransitionRefused(
             "关联审查调查案件需要纪委监委的案管、承办或领导角色", "linking a case needs a commission role"
         )
-    case = session.scalar(select(DisciplineCase).where(DisciplineCase.number == case_number.strip()))
-    if case is None:
-        raise NotFound(f"审查调查案件 {case_number} 不存在", f"no discipline case {case_number}")
+    case = find_case(session, actor, case_number)
     if case.gang_case_id == gc.id:
         raise TransitionRefused("该案件已与本涉黑涉恶案件关联", "the case is already linked to this gang case")
     if case.gang_case_id is not None:
@@ -494,12 +494,12 @@ def link_case(
 # ------------------------------------------------------------------------------------------------ reading
 
 
-def _tracks(session: Session, gc: GangCase) -> list[dict[str, Any]]:
+def _tracks(session: Session, gc: GangCase, view: GangView) -> list[dict[str, Any]]:
     rows = session.execute(
         select(CaseTrack, User.username, User.name, Unit.code)
         .outerjoin(User, User.id == CaseTrack.owner_id)
         .outerjoin(Unit, Unit.id == CaseTrack.owner_unit_id)
-        .where(CaseTrack.gang_case_id == gc.id)
+        .where(CaseTrack.gang_case_id == gc.id, CaseTrack.track.in_(view.tracks))
         .order_by(CaseTrack.track)
     ).all()
     out = []
@@ -524,9 +524,15 @@ def _tracks(session: Session, gc: GangCase) -> list[dict[str, Any]]:
     return out
 
 
-def summary_row(session: Session, gc: GangCase) -> dict[str, Any]:
+def summary_row(session: Session, gc: GangCase, view: GangView) -> dict[str, Any]:
+    """One gang case as ``view`` allows: the police get track 1 only, and no clearance (it tells of tracks 2–3)."""
     notify_due, _, _ = deadlines.compute("police_notify", gc.filed_on)
-    tracks = {t.track: t.status for t in session.scalars(select(CaseTrack).where(CaseTrack.gang_case_id == gc.id))}
+    tracks = {
+        t.track: t.status
+        for t in session.scalars(
+            select(CaseTrack).where(CaseTrack.gang_case_id == gc.id, CaseTrack.track.in_(view.tracks))
+        )
+    }
     unit = session.get(Unit, gc.unit_id)
     return {
         "police_number": gc.police_number,
@@ -542,8 +548,8 @@ def summary_row(session: Session, gc: GangCase) -> dict[str, Any]:
         "unit": unit.code if unit else None,
         "tracks": {str(k): v for k, v in sorted(tracks.items())},
         "tracks_concluded": sum(1 for v in tracks.values() if v == TrackStatus.CONCLUDED.value),
-        "cleared_on": gc.cleared_on.isoformat() if gc.cleared_on else None,
-        "umbrella_in_step": gc.umbrella_in_step,
+        "cleared_on": gc.cleared_on.isoformat() if gc.cleared_on and view.commission else None,
+        "umbrella_in_step": gc.umbrella_in_step if view.commission else None,
     }
 
 
@@ -556,33 +562,38 @@ def list_gang_cases(
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """Gang cases the actor may see, with track status and clearance; filter by cleared or late notification."""
-    q = select(GangCase).order_by(GangCase.filed_on, GangCase.id)
-    units = visible_commission_units(session, actor)
-    if units is not None:
-        q = q.where(or_(GangCase.unit_id.in_(units), GangCase.police_unit_id == actor.unit_id))
+    q = restrict_gang_cases(session, actor, select(GangCase).order_by(GangCase.filed_on, GangCase.id))
     if cleared is not None:
+        # Clearance tells of tracks 2 and 3: only the commission side may filter on it.
+        q = restrict_gang_cases(session, actor, q, commission=True)
         q = q.where(GangCase.cleared_on.is_not(None) if cleared else GangCase.cleared_on.is_(None))
-    rows = [summary_row(session, gc) for gc in session.scalars(q)]
+    rows = []
+    for gc in session.scalars(q):
+        view = gang_view(session, actor, gc)
+        if view is not None:
+            rows.append(summary_row(session, gc, view))
     if late_notice:
         rows = [r for r in rows if r["notified_late"]]
-    return rows[:limit] if limit else rows
+    rows = rows[:limit] if limit else rows
+    audit(session, actor, "list", "gang_case", None, None, {"cleared": cleared, "late_notice": late_notice,
+                                                             "rows": len(rows)})  # fmt: skip
+    return rows
 
 
 def show_gang_case(session: Session, *, actor: Actor, police_number: str) -> dict[str, Any]:
     """One gang case in full: members, the three tracks, transfers, linked cases, marks and history (留痕)."""
     gc = get_gang_case(session, police_number)
-    check_gang_case(session, actor, gc)
+    view = check_gang_case(session, actor, gc)
     audit(session, actor, "read", "gang_case", gc.id)
-    out = summary_row(session, gc)
+    out = summary_row(session, gc, view)
     members = session.scalars(select(GangMember).where(GangMember.gang_case_id == gc.id).order_by(GangMember.id))
-    cases = session.scalars(
-        select(DisciplineCase).where(DisciplineCase.gang_case_id == gc.id).order_by(DisciplineCase.id)
-    )
+    linked = select(DisciplineCase).where(DisciplineCase.gang_case_id == gc.id).order_by(DisciplineCase.id)
+    cases = session.scalars(restrict_cases(session, actor, linked))
     transfers = session.scalars(select(Transfer).where(Transfer.gang_case_id == gc.id).order_by(Transfer.id))
     out.update(
         {
             "members": [{"name": m.name, "role": m.role, "id_number": m.id_number} for m in members],
-            "track_detail": _tracks(session, gc),
+            "track_detail": _tracks(session, gc, view),
             "transfers": [transfer_row(session, t, date.today()) for t in transfers],
             "cases": [
                 {"number": c.number, "subject": c.subject_name, "state": c.state, "umbrella": c.umbrella} for c in cases
@@ -597,7 +608,9 @@ def show_gang_case(session: Session, *, actor: Actor, police_number: str) -> dic
                     select(Instruction).where(Instruction.entity_kind == "gang_case", Instruction.entity_id == gc.id)
                 )
             ],
-            "history": history(session, "gang_case", gc.id),
+            "history": gang_events(view, history(session, "gang_case", gc.id)),
         }
     )
+    if not view.commission:  # the police: no supervision (linked cases are left out by restrict_cases)
+        out.update({"marks": [], "instructions": []})
     return out

@@ -37,16 +37,19 @@ from sanwang.domain.marks import (
 from sanwang.domain.transfers import TRANSFER_DIRECTIONS
 from sanwang.domain.workflow import Actor
 from sanwang.services import deadlines
-from sanwang.services.cases import check_case, get_case
+from sanwang.services.cases import get_case
 from sanwang.services.clues import get_clue
 from sanwang.services.context import actor_for, business_day, record, unit_by_code
 from sanwang.services.policy import (
+    audit,
+    check_case,
     check_clue,
     check_gang_case,
+    check_supervision,
     get_gang_case,
     is_above,
-    restrict_clues,
     visible_commission_units,
+    visible_records,
 )
 from sanwang.store.tables import (
     CaseReview,
@@ -84,14 +87,17 @@ def target(session: Session, actor: Actor, kind: str, number: str) -> Target:
     if kind == "clue":
         clue = get_clue(session, number)
         check_clue(session, actor, clue)
-        return Target(kind, clue.id, clue.number, clue.unit_id, clue.received)
-    if kind == "gang_case":
+        t = Target(kind, clue.id, clue.number, clue.unit_id, clue.received)
+    elif kind == "gang_case":
         gc = get_gang_case(session, number)
         check_gang_case(session, actor, gc)
-        return Target(kind, gc.id, gc.police_number, gc.unit_id, gc.filed_on)
-    case = get_case(session, number)
-    check_case(session, actor, case)
-    return Target(kind, case.id, case.number, case.unit_id, case.opened_on)
+        t = Target(kind, gc.id, gc.police_number, gc.unit_id, gc.filed_on)
+    else:
+        case = get_case(session, number)
+        check_case(session, actor, case)
+        t = Target(kind, case.id, case.number, case.unit_id, case.opened_on)
+    check_supervision(session, actor, t.kind, t.id)  # marks and instructions are the commission's
+    return t
 
 
 def _active(session: Session, t: Target) -> list[Mark]:
@@ -267,7 +273,7 @@ def list_marks(
     if active_only:
         q = q.where(Mark.cleared_on.is_(None))
     marks = list(session.scalars(q))
-    refs = _refs(session, actor, [(m.entity_kind, m.entity_id) for m in marks])
+    refs = _refs(session, actor, [(m.entity_kind, m.entity_id) for m in marks], supervision=True)
     users = _usernames(session, [u for m in marks for u in (m.set_by, m.owner_id) if u])
     rows = []
     for m in marks:
@@ -290,6 +296,7 @@ def list_marks(
                 "cleared_on": m.cleared_on.isoformat() if m.cleared_on else None,
             }
         )
+    audit(session, actor, "list", "mark", None, None, {"kind": kind, "active_only": active_only, "rows": len(rows)})
     return rows
 
 
@@ -344,7 +351,9 @@ def complete_instruction(
     ins = session.get(Instruction, instruction_id)
     if ins is None:
         raise NotFound(f"批示 {instruction_id} 不存在", f"no instruction {instruction_id}")
-    ref = _refs(session, actor, [(ins.entity_kind, ins.entity_id)]).get((ins.entity_kind, ins.entity_id))
+    ref = _refs(session, actor, [(ins.entity_kind, ins.entity_id)], supervision=True).get(
+        (ins.entity_kind, ins.entity_id)
+    )
     if ref is None:
         raise NotFound(f"批示 {instruction_id} 不存在", f"no instruction {instruction_id}")
     t = target(session, actor, ins.entity_kind, ref[0])
@@ -382,7 +391,7 @@ def list_instructions(
     elif open_only:
         q = q.where(Instruction.done_on.is_(None))
     items = list(session.scalars(q))
-    refs = _refs(session, actor, [(i.entity_kind, i.entity_id) for i in items])
+    refs = _refs(session, actor, [(i.entity_kind, i.entity_id) for i in items], supervision=True)
     users = _usernames(session, [i.leader_id for i in items])
     rows = []
     for i in items:
@@ -403,6 +412,8 @@ def list_instructions(
                 "overdue": i.done_on is None and i.due is not None and i.due < as_of,
             }
         )
+    data = {"overdue": overdue, "open_only": open_only, "rows": len(rows)}
+    audit(session, actor, "list", "instruction", None, None, data)
     return rows
 
 
@@ -415,71 +426,60 @@ def _usernames(session: Session, ids: Sequence[int]) -> dict[int, str]:
     return dict(session.execute(select(User.id, User.username).where(User.id.in_(set(ids)))).all())
 
 
-def _refs(session: Session, actor: Actor, keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], tuple[str, int]]:
-    """(number, unit id) of each record the actor may see, by (entity kind, id); unseen records are left out."""
+def _refs(
+    session: Session, actor: Actor, keys: Sequence[tuple[str, int]], *, supervision: bool = False
+) -> dict[tuple[str, int], tuple[str, int]]:
+    """(number, unit id) of each record the actor may see, by (entity kind, id); unseen records are left out.
+    ``supervision``: the records carry marks or instructions, which the police never see.
+
+    Who sees what is the policy's (``visible_records``); this only names what it lets through."""
+    seen = visible_records(session, actor, keys, supervision=supervision)
     by_kind: dict[str, set[int]] = defaultdict(set)
-    for kind, eid in keys:
+    for kind, eid in seen:
         by_kind[kind].add(eid)
-    units = visible_commission_units(session, actor)
     out: dict[tuple[str, int], tuple[str, int]] = {}
     if by_kind["clue"]:
-        q = restrict_clues(
-            session, actor, select(Clue.id, Clue.number, Clue.unit_id).where(Clue.id.in_(by_kind["clue"]))
-        )
+        q = select(Clue.id, Clue.number, Clue.unit_id).where(Clue.id.in_(by_kind["clue"]))
         out.update({("clue", i): (n, u) for i, n, u in session.execute(q)})
     if by_kind["gang_case"]:
-        q2 = select(GangCase).where(GangCase.id.in_(by_kind["gang_case"]))
-        for gc in session.scalars(q2):
-            if units is None or gc.unit_id in units or gc.police_unit_id == actor.unit_id:
-                out[("gang_case", gc.id)] = (gc.police_number, gc.unit_id)
+        q2 = select(GangCase.id, GangCase.police_number, GangCase.unit_id).where(GangCase.id.in_(by_kind["gang_case"]))
+        out.update({("gang_case", i): (n, u) for i, n, u in session.execute(q2)})
     if by_kind["case"]:
-        own = session.scalar(select(User.id_number).where(User.id == actor.user_id))
-        for c in session.scalars(select(DisciplineCase).where(DisciplineCase.id.in_(by_kind["case"]))):
-            if (units is None or c.unit_id in units) and not (own and c.subject_id_number == own):
-                out[("case", c.id)] = (c.number, c.unit_id)
+        q3 = select(DisciplineCase.id, DisciplineCase.number, DisciplineCase.unit_id)
+        q3 = q3.where(DisciplineCase.id.in_(by_kind["case"]))
+        out.update({("case", i): (n, u) for i, n, u in session.execute(q3)})
     if by_kind["transfer"]:
         for tr, police_number in session.execute(
             select(Transfer, GangCase.police_number)
             .outerjoin(GangCase, GangCase.id == Transfer.gang_case_id)
             .where(Transfer.id.in_(by_kind["transfer"]))
         ):
-            if (
-                units is None
-                or tr.from_unit_id in units
-                or tr.to_unit_id in units
-                or actor.unit_id in (tr.from_unit_id, tr.to_unit_id)
-            ):
-                zh = TRANSFER_DIRECTIONS.get(tr.direction, ("", "", tr.direction))[2]
-                out[("transfer", tr.id)] = (f"{police_number or ''} {zh} #{tr.id}".strip(), tr.to_unit_id)
+            zh = TRANSFER_DIRECTIONS.get(tr.direction, ("", "", tr.direction))[2]
+            out[("transfer", tr.id)] = (f"{police_number or ''} {zh} #{tr.id}".strip(), tr.to_unit_id)
     if by_kind["recommendation"]:
-        recs = {
-            r.id: r
-            for r in session.scalars(select(Recommendation).where(Recommendation.id.in_(by_kind["recommendation"])))
-        }
-        parents = _refs(session, actor, [("case", r.case_id) for r in recs.values()])
-        for rid, r in recs.items():
-            parent = parents.get(("case", r.case_id))
-            if parent:
-                out[("recommendation", rid)] = (f"{parent[0]} 监察建议#{rid}（{r.to_unit}）", parent[1])
+        for r, number, unit_id in session.execute(
+            select(Recommendation, DisciplineCase.number, DisciplineCase.unit_id)
+            .join(DisciplineCase, DisciplineCase.id == Recommendation.case_id)
+            .where(Recommendation.id.in_(by_kind["recommendation"]))
+        ):
+            out[("recommendation", r.id)] = (f"{number} 监察建议#{r.id}（{r.to_unit}）", unit_id)
     if by_kind["review"]:
-        reviews = {v.id: v for v in session.scalars(select(CaseReview).where(CaseReview.id.in_(by_kind["review"])))}
-        cases = _refs(session, actor, [("case", v.case_id) for v in reviews.values()])
-        for vid, v in reviews.items():
-            case_ref = cases.get(("case", v.case_id))
-            if case_ref:
-                out[("review", vid)] = (f"{case_ref[0]} {'复审' if v.level == 'review' else '复核'}#{vid}", v.unit_id)
+        for v, number in session.execute(
+            select(CaseReview, DisciplineCase.number)
+            .join(DisciplineCase, DisciplineCase.id == CaseReview.case_id)
+            .where(CaseReview.id.in_(by_kind["review"]))
+        ):
+            out[("review", v.id)] = (f"{number} {'复审' if v.level == 'review' else '复核'}#{v.id}", v.unit_id)
     owned: list[tuple[str, int, str, int]] = []  # (kind, id, parent kind, parent id)
     if by_kind["instruction"]:
-        q3 = select(Instruction.id, Instruction.entity_kind, Instruction.entity_id)
-        owned += [
-            ("instruction", i, k, e)
-            for i, k, e in session.execute(q3.where(Instruction.id.in_(by_kind["instruction"])))
-        ]
+        q4 = select(Instruction.id, Instruction.entity_kind, Instruction.entity_id)
+        q4 = q4.where(Instruction.id.in_(by_kind["instruction"]))
+        owned += [("instruction", *row) for row in session.execute(q4)]
     if by_kind["mark"]:
-        q4 = select(Mark.id, Mark.entity_kind, Mark.entity_id).where(Mark.id.in_(by_kind["mark"]))
-        owned += [("mark", i, k, e) for i, k, e in session.execute(q4)]
+        q5 = select(Mark.id, Mark.entity_kind, Mark.entity_id).where(Mark.id.in_(by_kind["mark"]))
+        owned += [("mark", *row) for row in session.execute(q5)]
     if owned:
-        parents = _refs(session, actor, [(k, e) for _, _, k, e in owned])
+        parents = _refs(session, actor, [(k, e) for _, _, k, e in owned], supervision=True)
         for kind, oid, pk, pid in owned:
             parent = parents.get((pk, pid))
             if parent:
@@ -494,7 +494,7 @@ def list_overdue(
     transfers, detentions and family notices (``case``), recommendations, instructions and progress reports
     (``mark``); ``kinds`` keeps only those entity kinds."""
     as_of = as_of or date.today()
-    q = deadlines.overdue_query(as_of, visible_commission_units(session, actor))
+    q = deadlines.overdue_query(as_of, visible_commission_units(session, actor))  # a first cut; _refs decides
     if kinds:
         q = q.where(Deadline.entity_kind.in_(list(kinds)))
     rows = list(session.scalars(q))
@@ -519,4 +519,5 @@ def list_overdue(
                 "days_overdue": (as_of - d.due).days,
             }
         )
+    audit(session, actor, "list", "deadline", None, None, {"kinds": list(kinds or []), "rows": len(out)})
     return out

@@ -21,9 +21,9 @@ from sanwang.domain.reviews import (
 from sanwang.domain.sanctions import case_rules
 from sanwang.domain.workflow import Actor
 from sanwang.services import deadlines
-from sanwang.services.cases import _unit_ref, check_case, get_case
+from sanwang.services.cases import _unit_ref, get_case
 from sanwang.services.context import business_day, record
-from sanwang.services.policy import own_commission_id
+from sanwang.services.policy import check_case, own_commission_id
 from sanwang.store.tables import CaseReview, DisciplineCase, Outcome, Unit
 
 

@@ -21,7 +21,7 @@ from sanwang.domain.roles import Role
 from sanwang.domain.vocab import channels, disposal_methods
 from sanwang.domain.workflow import Actor
 from sanwang.services.context import today, unit_by_code
-from sanwang.services.policy import audit, recusal_ids, visible_unit_ids
+from sanwang.services.policy import audit, check_drilldown
 from sanwang.services.stats_figures import (
     BY_NAME,
     FIGURES,
@@ -35,7 +35,7 @@ from sanwang.services.stats_tally import tally
 from sanwang.services.summary import SUBSTANTIATED, Drift, rebuild
 from sanwang.services.summary import verify as verify_months
 from sanwang.services.units import subtree_ids
-from sanwang.store.tables import ClueSubject, Deadline, Unit
+from sanwang.store.tables import Deadline, Unit
 
 __all__ = ["BY_NAME", "FIGURES", "ZH_RATES", "Drill", "Record", "drill", "rebuild_summary", "statistics", "verify"]
 
@@ -71,22 +71,11 @@ def _period(
     since = since or date(1900, 1, 1)
     if since > until:
         raise ValidationError("起始日期晚于截止日期", "--since is after --until", field="since")
-    allowed = visible_unit_ids(session, actor)
-    units: list[int] | None
-    if unit_code:
-        units = subtree_ids(session, unit_by_code(session, unit_code))
-        if allowed is not None:
-            units = [u for u in units if u in set(allowed)]
-    else:
-        units = allowed
-    own_ids = recusal_ids(session, actor)
-    recused = (
-        tuple(sorted(set(session.scalars(select(ClueSubject.clue_id).where(ClueSubject.id_number.in_(own_ids))))))
-        if own_ids
-        else ()
+    scope = check_drilldown(
+        session, actor, subtree_ids(session, unit_by_code(session, unit_code)) if unit_code else None
     )
     code = disposal_methods().get(method.strip()).code if method and method.strip() else None
-    return Period(since, until, units, recused, own_ids, _channel_code(channel), code)
+    return Period(since, until, scope.units, scope.recused_clues, scope.recused_cases, _channel_code(channel), code)
 
 
 def _rate(num: int, den: int) -> float | None:
@@ -129,6 +118,7 @@ def statistics(
         for f in _figures(p)
     }
     rates = {k: _rate(values[num], values[den]) for k, (_, num, den) in RATES.items() if num in values}
+    audit(session, actor, "read", "statistics", None, None, {"unit": unit_code, "until": p.until.isoformat()})
     return {
         "since": p.since.isoformat() if since else None,
         "until": p.until.isoformat(),

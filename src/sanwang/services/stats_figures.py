@@ -39,9 +39,10 @@ class Period:
     since: date
     until: date
     units: Sequence[int] | None
-    # Recusal (回避): clues naming the reader, and the reader's own ID number for cases — never counted or listed.
+    # Recusal (回避, decided by policy.check_drilldown): clues and cases the reader recuses from — never counted or
+    # listed.
     recused: tuple[int, ...] = ()
-    own_ids: tuple[str, ...] = ()  # the actor's and their declared relatives' ID numbers (回避)
+    recused_cases: tuple[int, ...] = ()
     channel: str | None = None  # 来源渠道 code: only clues of this channel and what came of them
     method: str | None = None  # 处置方式 code: only disposals by this method
 
@@ -49,9 +50,7 @@ class Period:
         return col.not_in(self.recused) if self.recused else literal(True)
 
     def not_own_case(self) -> ColumnElement[bool]:
-        if not self.own_ids:
-            return literal(True)
-        return or_(DisciplineCase.subject_id_number.is_(None), DisciplineCase.subject_id_number.not_in(self.own_ids))
+        return DisciplineCase.id.not_in(self.recused_cases) if self.recused_cases else literal(True)
 
     def between(self, col: Any) -> ColumnElement[bool]:
         return and_(col >= self.since, col <= self.until)
@@ -70,7 +69,7 @@ class Period:
 
     def ending(self, day: date) -> Period:
         """The same period and filters, ending on ``day`` (the baseline)."""
-        return Period(self.since, day, self.units, self.recused, self.own_ids, self.channel, self.method)
+        return Period(self.since, day, self.units, self.recused, self.recused_cases, self.channel, self.method)
 
 
 Rows = Select[*tuple[Any, ...]]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sanwang.domain.errors import NotFound, TransitionRefused, ValidationError
@@ -26,14 +26,17 @@ from sanwang.services import deadlines
 from sanwang.services.context import business_day, record
 from sanwang.services.policy import (
     COMMISSION_ROLES,
+    audit,
     check_gang_case,
+    check_transfer,
+    find_clue,
     get_gang_case,
     is_receiving,
     own_commission_id,
     police_side,
-    visible_commission_units,
+    restrict_transfers,
 )
-from sanwang.store.tables import Clue, GangCase, Transfer, Unit
+from sanwang.store.tables import GangCase, Transfer, Unit
 
 
 def send_transfer(
@@ -73,9 +76,7 @@ def send_transfer(
     day = business_day(on, not_before=gc.filed_on)
     clue_id = None
     if clue_number:
-        clue_id = session.scalar(select(Clue.id).where(Clue.number == clue_number.strip()))
-        if clue_id is None:
-            raise NotFound(f"线索 {clue_number} 不存在", f"no clue numbered {clue_number}")
+        clue_id = find_clue(session, actor, clue_number).id  # a clue the sender may not see is "not found"
     trigger = gc.filed_on if way == "police_to_commission" else (found_on or day)
     if trigger > day:
         raise ValidationError(
@@ -118,6 +119,7 @@ def acknowledge_transfer(session: Session, *, actor: Actor, transfer_id: int, on
     t = session.get(Transfer, transfer_id)
     if t is None:
         raise NotFound(f"移送记录 {transfer_id} 不存在", f"no transfer {transfer_id}")
+    check_transfer(session, actor, t)
     day = business_day(on, not_before=t.sent_on)
     check_acknowledge(
         receiving=is_receiving(session, actor, t), acknowledged_on=t.acknowledged_on, sent_on=t.sent_on, on=day
@@ -170,20 +172,13 @@ def list_transfers(
 ) -> list[dict[str, Any]]:
     """Transfers both ways (移送登记); with ``overdue``, those sent late, acknowledged late, or unsigned past due."""
     as_of = as_of or date.today()
-    q = select(Transfer).order_by(Transfer.due, Transfer.id)
-    units = visible_commission_units(session, actor)
-    if units is not None:
-        q = q.where(
-            or_(
-                Transfer.from_unit_id.in_(units),
-                Transfer.to_unit_id.in_(units),
-                Transfer.from_unit_id == actor.unit_id,
-                Transfer.to_unit_id == actor.unit_id,
-            )
-        )
+    q = restrict_transfers(session, actor, select(Transfer).order_by(Transfer.due, Transfer.id))
     if police_number:
         gc = get_gang_case(session, police_number)
         check_gang_case(session, actor, gc)
         q = q.where(Transfer.gang_case_id == gc.id)
     rows = [transfer_row(session, t, as_of) for t in session.scalars(q)]
-    return [r for r in rows if r["problem"]] if overdue else rows
+    rows = [r for r in rows if r["problem"]] if overdue else rows
+    data = {"overdue": overdue, "gang_case": police_number, "rows": len(rows)}
+    audit(session, actor, "list", "transfer", None, None, data)
+    return rows

@@ -274,16 +274,26 @@ def _relative_row(
         idn = IdNumber.parse(values["id_number"], field="身份证号", line=line).value
     except ValidationError as e:
         problems.append(LineProblem(n, "身份证号", e.reason_zh, e.reason_en))
-    row = {"user_id": user.id if user else 0, "name": name, "id_number": idn, "relation": relation}
+    unit_name = (values.get("unit_name") or "").strip() or None
+    row = {"user_id": user.id if user else 0, "name": name, "id_number": idn, "unit_name": unit_name,
+           "relation": relation}  # fmt: skip
     return row, problems
 
 
 def declare_relative(
-    session: Session, *, user: str, name: str, id_number: str, relation: str, on: date | None = None
+    session: Session,
+    *,
+    user: str,
+    name: str,
+    id_number: str,
+    relation: str,
+    unit_name: str | None = None,
+    on: date | None = None,
 ) -> dict[str, Any]:
-    """Record a relative a user declared (亲属申报) — for recusal. Declaring the same ID number again adds nothing."""
+    """Record a relative a user declared (亲属申报) — for recusal. Declaring the same ID number again adds nothing
+    (it only fills in a work unit ``unit_name`` not declared before)."""
     row, problems = _relative_row(session, None, {"user": user, "name": name, "id_number": id_number,
-                                                  "relation": relation})  # fmt: skip
+                                                  "relation": relation, "unit_name": unit_name or ""})  # fmt: skip
     if problems:
         p = problems[0]
         raise ValidationError(p.zh, p.en, field=p.field)
@@ -291,17 +301,19 @@ def declare_relative(
 
 
 def import_relatives(session: Session, path: Path, on: date | None = None) -> dict[str, Any]:
-    """Relatives from a CSV with columns 用户名, 亲属姓名, 身份证号, 关系 (UTF-8 or GB18030): the whole file is checked
-    first and refused with every bad line named; nothing is written then. Known pairs are skipped."""
+    """Relatives from a CSV with columns 用户名, 亲属姓名, 身份证号, 关系 and optionally 工作单位 (UTF-8 or GB18030):
+    the whole file is checked first and refused with every bad line named; nothing is written then. Known pairs
+    are skipped."""
     reader = csv.DictReader(decode_text(path.read_bytes(), path.name).splitlines())
     needed = {"用户名": "user", "亲属姓名": "name", "身份证号": "id_number", "关系": "relation"}
     missing = [h for h in needed if h not in (reader.fieldnames or [])]
     if missing:
         raise ImportRejected(str(path), [LineProblem(1, h, "缺少此列", "column missing") for h in missing])
+    columns = {**needed, "工作单位": "unit_name"}
     rows: list[dict[str, Any]] = []
     problems: list[LineProblem] = []
     for n, rec in enumerate(reader, start=2):
-        row, bad = _relative_row(session, n, {v: rec.get(k) or "" for k, v in needed.items()})
+        row, bad = _relative_row(session, n, {v: rec.get(k) or "" for k, v in columns.items()})
         rows.append(row)
         problems.extend(bad)
     if problems:
@@ -310,14 +322,16 @@ def import_relatives(session: Session, path: Path, on: date | None = None) -> di
 
 
 def _add_relatives(session: Session, rows: list[dict[str, Any]], day: date) -> int:
-    known = {(int(u), str(i)) for u, i in session.execute(select(UserRelative.user_id, UserRelative.id_number))}
+    known = {(r.user_id, r.id_number): r for r in session.scalars(select(UserRelative))}
     added = 0
     for row in rows:
         key = (row["user_id"], row["id_number"])
         if key in known:
+            if known[key].unit_name is None and row["unit_name"]:
+                known[key].unit_name = row["unit_name"]  # fills a gap; a declared unit is never replaced
             continue
-        known.add(key)
-        session.add(UserRelative(**row, declared_on=day))
+        known[key] = UserRelative(**row, declared_on=day)
+        session.add(known[key])
         added += 1
     session.flush()
     return added

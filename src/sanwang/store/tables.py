@@ -464,14 +464,16 @@ class ClueBand(Base):
 
 class UserRelative(Base):
     """A close relative a user has declared (亲属申报: spouse, children, parents, siblings …), for recusal (回避):
-    the user never sees a clue, case or figure about a person with this ID number. Added, never removed —
-    recusal errs on the safe side."""
+    the user never sees a clue, case or figure about a person with this ID number, nor — where the work unit
+    (工作单位) is declared — about a subject recorded without an ID number under this name and unit. Added, never
+    removed — recusal errs on the safe side."""
 
     __tablename__ = "user_relatives"
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     name: Mapped[str] = mapped_column(String(80))
     id_number: Mapped[str] = mapped_column(String(18))
+    unit_name: Mapped[str | None] = mapped_column(String(200))
     relation: Mapped[str] = mapped_column(String(20))
     declared_on: Mapped[date] = mapped_column(Date)
 
