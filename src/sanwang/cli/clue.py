@@ -299,6 +299,11 @@ def _render_clue(d: dict[str, Any]) -> None:
     head = {zh: d[k] for k, zh in labels.items()}
     head["被反映人"] = "、".join(f"{x['name']}（{x['unit'] or ''}{x['position'] or ''}）" for x in d["subjects"])
     head["反映人"] = d["reporter"]["name"] if d["reporter"] else "匿名"
+    came = d.get("came_from") or {}
+    if came.get("transfer"):
+        head["来源"] = f"公安机关移送（移送记录 #{came['transfer']}，涉黑涉恶案件 {came.get('gang_case') or ''}）"
+    elif came.get("clue"):
+        head["来源"] = f"上级转办（原线索 {came['clue']}）"
     t = d["triage"]
     head["研判（参考）"] = f"涉黑涉恶 {t['gang']:.2f}  违纪违法/保护伞 {t['misconduct']:.2f}"
     if t["indicators"]:

@@ -81,6 +81,31 @@ class ClueDraft:
 
 REGISTER_ROLES = (Role.INTAKE_CLERK, Role.CASE_MANAGER, Role.ADMIN)
 
+# The event of a clue being flagged 涉黑涉恶 (at registration or later): starts the commission → police transfer.
+GANG_FLAGGED = "clue_flagged_gang"
+
+
+def gang_flag_rules(flags: dict[str, Any] | None) -> list[str]:
+    """The deadline rules a 涉黑涉恶 flag starts (trigger ``clue_flagged_gang``): the transfer of a gang-crime clue
+    to the police (纪委监委向公安机关移送涉黑涉恶犯罪线索). A clue the police transferred in is not sent back."""
+    # The one place this trigger is decided (registration and set_flags both ask here).
+    if (flags or {}).get("from_transfer"):
+        return []
+    return [r.name for r in deadline_rules().triggered_by(GANG_FLAGGED)]
+
+
+def gang_transfer_clock(session: Session, clue_id: int) -> Deadline | None:
+    """The clue's latest commission → police transfer deadline, started when it was flagged 涉黑涉恶, if any."""
+    rules = [r.name for r in deadline_rules().triggered_by(GANG_FLAGGED)]
+    if not rules:
+        return None
+    return session.scalar(
+        select(Deadline)
+        .where(Deadline.entity_kind == "clue", Deadline.entity_id == clue_id, Deadline.rule.in_(rules))
+        .order_by(Deadline.id.desc())
+        .limit(1)
+    )
+
 
 def check_register(session: Session, actor: Actor, unit: Unit) -> None:
     if not actor.has(*REGISTER_ROLES):
@@ -202,6 +227,8 @@ def register_clues(
             rules.append("reporter_acceptance")
             if d.channel == "SH":
                 rules.append("contact_12337")
+        if d.gang_related:  # flagged at registration: the clock runs from the day the clue came in
+            rules.extend(gang_flag_rules(d.flags))
         dls.extend(deadlines.row("clue", cid, unit.id, r, d.received) for r in rules)
     for table, batch in ((ClueSubject, subjects), (ClueReporter, reporters), (Event, events), (Deadline, dls)):
         if batch:
@@ -295,9 +322,26 @@ def set_flags(
         statsum.move_gang_flag(session, clue, before["gang_related"], after["gang_related"])
         clue.gang_related, clue.umbrella_suspected = after["gang_related"], after["umbrella_suspected"]
         clue.version += 1
+        if "gang_related" in changed:
+            _gang_flag_moved(session, clue, after["gang_related"], day)
         record(session, "clue", clue.id, "flag", actor=actor, day=day, from_state=clue.state, to_state=clue.state,
                reason=reason, data=changed)  # fmt: skip
     return {"number": clue.number, **after, "changed": sorted(changed)}
+
+
+def _gang_flag_moved(session: Session, clue: Clue, flagged: bool, day: date) -> None:
+    """Flagged 涉黑涉恶: the transfer clock starts from the flag's day, unless a transfer already went to the police.
+    Unflagged: an open clock stops (nothing is owed to the police any more)."""
+    rules = gang_flag_rules(clue.flags)
+    if flagged:
+        sent = session.scalar(
+            select(Transfer.id).where(Transfer.clue_id == clue.id, Transfer.kind == "gang_clues").limit(1)
+        )
+        running = {d.rule for d in deadlines.open_deadlines(session, "clue", clue.id) if d.met_on is None}
+        if sent is None:
+            deadlines.start(session, "clue", clue.id, clue.unit_id, [r for r in rules if r not in running], day)
+    else:
+        deadlines.meet(session, "clue", clue.id, rules, day)
 
 
 def act(
@@ -339,6 +383,7 @@ def act(
         if target.id == clue.unit_id:
             raise TransitionRefused("不能转办、交办或移送给本单位", "cannot pass a clue to its own unit")
         args["target_unit_id"] = target.id
+        args["target_kind"], args["target_name"] = target.kind, target.name
     proposal = dict(clue.proposal or {})
     t = plan(snapshot(clue, _names(session, clue.handler_id, clue.approved_by)), action, actor, args)
     updates = dict(t.updates)
@@ -368,7 +413,7 @@ def act(
     running = {d.rule for d in deadlines.open_deadlines(session, "clue", clue.id) if d.met_on is None}
     starts = [r for r in t.starts if r not in running and r in deadline_rules().names]
     deadlines.start(session, "clue", clue.id, clue.unit_id, starts, day)
-    data = {k: v for k, v in args.items() if k not in ("reason",)}
+    data = {k: v for k, v in args.items() if k not in ("reason", "target_kind", "target_name")}
     data.update(t.data)
     if action == "approve":
         data["approved_by"] = clue.approved_by
@@ -428,17 +473,28 @@ def _hand_over(session: Session, actor: Actor, clue: Clue, target_id: int | None
         clue.transferred_to_id = new_id
         deadlines.meet(session, "clue", clue.id, ("pass_on",), day)
         return {"new_clue": new_number, "target": target.code}
-    kind = "gang_clues" if target.kind == "公安机关" else "referral"
-    due, _, _ = deadlines.compute("commission_transfer_gang" if kind == "gang_clues" else "pass_on", day)
+    # Only a gang-crime clue sent to the police is a 向公安机关移送涉黑涉恶线索 (and counts as one); its deadline runs
+    # from the flag that started the clue's clock, so a transfer sent the day it is approved can still be late.
+    to_police = target.kind == "公安机关"
+    clock = gang_transfer_clock(session, clue.id) if to_police and clue.gang_related else None
+    if clock is not None:
+        kind, trigger, due = "gang_clues", clock.trigger_on, clock.due
+        deadlines.meet(session, "clue", clue.id, [clock.rule], day)
+    elif to_police and clue.gang_related and (rules := gang_flag_rules(None)):  # no clock ran: from the approval
+        kind, trigger = "gang_clues", day
+        due = deadlines.compute(rules[0], day)[0]
+    else:
+        kind, trigger = "referral", day
+        due = deadlines.compute("pass_on", day)[0]
     session.add(
         Transfer(
-            direction="commission_to_police" if target.kind == "公安机关" else "commission_to_other",
+            direction="commission_to_police" if to_police else "commission_to_other",
             kind=kind,
             gang_case_id=clue.gang_case_id,
             clue_id=clue.id,
             from_unit_id=clue.unit_id,
             to_unit_id=target.id,
-            trigger_on=day,
+            trigger_on=trigger,
             sent_on=day,
             due=due,
             content=f"线索 {clue.number} 移送",
@@ -620,6 +676,7 @@ def show_clue(
             "umbrella_suspected": clue.umbrella_suspected,
             "duplicate_of": _number_of(session, clue.duplicate_of_id),
             "transferred_to": _number_of(session, clue.transferred_to_id),
+            "came_from": _came_from(clue),
             "deadlines": [
                 {
                     "rule": d.rule,
@@ -647,6 +704,17 @@ def show_clue(
         }
     )
     return out
+
+
+def _came_from(clue: Clue) -> dict[str, Any] | None:
+    """Where a clue registered by the system came from: a police transfer (and its gang case) or a clue passed
+    down by a commission above."""
+    flags = clue.flags or {}
+    if flags.get("from_transfer"):
+        return {"transfer": flags["from_transfer"], "gang_case": flags.get("gang_case")}
+    if flags.get("from_clue"):
+        return {"clue": flags["from_clue"]}
+    return None
 
 
 def _number_of(session: Session, clue_id: int | None) -> str | None:

@@ -19,6 +19,7 @@ from sqlalchemy.sql import Select
 
 from sanwang.domain.errors import AccessDenied, ValidationError
 from sanwang.domain.roles import Role
+from sanwang.domain.transfers import TRANSFER_DIRECTIONS
 from sanwang.domain.vocab import channels, disposal_methods
 from sanwang.domain.workflow import Actor
 from sanwang.services.context import today, unit_by_code
@@ -133,6 +134,7 @@ def _gang(p: Period, *cond: Any) -> Rows:
 def _transfers(p: Period, direction: str) -> Rows:
     return select(Transfer.id, func.coalesce(Transfer.content, "")).where(
         Transfer.direction == direction,
+        Transfer.kind == TRANSFER_DIRECTIONS[direction][0],  # a non-gang clue referred to the police is no 移送线索
         p.between(Transfer.sent_on),
         p.within(Transfer.to_unit_id) if direction == "police_to_commission" else p.within(Transfer.from_unit_id),
     )
