@@ -85,11 +85,17 @@ REGISTER_ROLES = (Role.INTAKE_CLERK, Role.CASE_MANAGER, Role.ADMIN)
 GANG_FLAGGED = "clue_flagged_gang"
 
 
-def gang_flag_rules(flags: dict[str, Any] | None) -> list[str]:
+# The channel (来源渠道, by its name in channels.yaml) of a clue the police transferred to the commission.
+POLICE_CHANNEL = "公安机关移送"
+
+
+def gang_flag_rules(flags: dict[str, Any] | None, channel: str | None = None) -> list[str]:
     """The deadline rules a 涉黑涉恶 flag starts (trigger ``clue_flagged_gang``): the transfer of a gang-crime clue
-    to the police (纪委监委向公安机关移送涉黑涉恶犯罪线索). A clue the police transferred in is not sent back."""
+    to the police (纪委监委向公安机关移送涉黑涉恶犯罪线索). A clue that came from the police is not sent back."""
     # The one place this trigger is decided (registration and set_flags both ask here).
-    if (flags or {}).get("from_transfer"):
+    known = channels().resolve(channel) if channel else None
+    from_police = known is not None and known.name == POLICE_CHANNEL
+    if from_police or (flags or {}).get("from_transfer"):
         return []
     return [r.name for r in deadline_rules().triggered_by(GANG_FLAGGED)]
 
@@ -228,7 +234,7 @@ def register_clues(
             if d.channel == "SH":
                 rules.append("contact_12337")
         if d.gang_related:  # flagged at registration: the clock runs from the day the clue came in
-            rules.extend(gang_flag_rules(d.flags))
+            rules.extend(gang_flag_rules(d.flags, d.channel))
         dls.extend(deadlines.row("clue", cid, unit.id, r, d.received) for r in rules)
     for table, batch in ((ClueSubject, subjects), (ClueReporter, reporters), (Event, events), (Deadline, dls)):
         if batch:
@@ -332,7 +338,7 @@ def set_flags(
 def _gang_flag_moved(session: Session, clue: Clue, flagged: bool, day: date) -> None:
     """Flagged 涉黑涉恶: the transfer clock starts from the flag's day, unless a transfer already went to the police.
     Unflagged: an open clock stops (nothing is owed to the police any more)."""
-    rules = gang_flag_rules(clue.flags)
+    rules = gang_flag_rules(clue.flags, clue.channel)
     if flagged:
         sent = session.scalar(
             select(Transfer.id).where(Transfer.clue_id == clue.id, Transfer.kind == "gang_clues").limit(1)

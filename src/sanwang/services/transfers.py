@@ -26,7 +26,7 @@ from sanwang.domain.transfers import (
 from sanwang.domain.vocab import channels
 from sanwang.domain.workflow import Actor
 from sanwang.services import deadlines
-from sanwang.services.clues import ClueDraft, gang_transfer_clock, register_clues
+from sanwang.services.clues import POLICE_CHANNEL, ClueDraft, gang_transfer_clock, register_clues
 from sanwang.services.context import business_day, record
 from sanwang.services.policy import (
     COMMISSION_ROLES,
@@ -38,9 +38,6 @@ from sanwang.services.policy import (
     visible_commission_units,
 )
 from sanwang.store.tables import Clue, GangCase, Transfer, Unit
-
-# The channel (来源渠道, by its name in channels.yaml) of a clue the police transferred to the commission.
-POLICE_CHANNEL = "公安机关移送"
 
 
 def send_transfer(
