@@ -37,7 +37,7 @@ EXPECTED = {
     "contact_12337": (30, "days", "clue_registered", None),
     "police_notify": (5, "days", "gang_case_filed", None),
     "police_transfer_umbrella": (10, "days", "gang_case_filed", None),
-    "commission_transfer_gang": (3, "working_days", "gang_clue_found", None),
+    "commission_transfer_gang": (3, "working_days", "clue_flagged_gang", None),
     "detention": (3, "months", "detention_started", (3, "months")),
     "protective_custody": (7, "days", "protective_custody_started", (3, "days")),
     "await_investigation": (12, "months", "await_investigation_started", None),

@@ -49,7 +49,10 @@ def _register(store: Store, notified: date = date(2019, 3, 4), number: str = GAN
             filed_on=FILED,
             notified_on=notified,
             unit_code=CITY,
-            members=[MemberDraft("虞某某", "组织者", BOSS_ID), MemberDraft("李某", "骨干")],
+            members=[
+                MemberDraft("虞某某", "组织者", BOSS_ID, (" 组织、领导黑社会性质组织罪", "寻衅滋事罪", "寻衅滋事罪")),
+                MemberDraft("李某", "骨干"),
+            ],
             **kw,
         )
 
@@ -80,7 +83,13 @@ def test_full_one_case_three_investigations_to_clearance(store: Store) -> None:
     _register(store)
     shown = _show(store)
     assert [t["status"] for t in shown["track_detail"]] == ["open", "open", "open"]
-    assert shown["members"][0] == {"name": "虞某某", "role": "组织者/领导者", "id_number": BOSS_ID}
+    assert shown["members"][0] == {
+        "name": "虞某某",
+        "role": "组织者/领导者",
+        "id_number": BOSS_ID,
+        "crimes": ["组织、领导黑社会性质组织罪", "寻衅滋事罪"],
+    }
+    assert shown["members"][1]["crimes"] == []
     assert shown["notified_late"] is False
     day = date(2019, 4, 2)
     with store.session() as s:
@@ -283,3 +292,94 @@ def test_gang_cases_are_seen_by_their_commission_and_police_only(store: Store) -
     assert _list(store, "county_clerk") == [] and _list(store, "liaison2") == []
     with pytest.raises(AccessDenied):
         _show(store, "county_clerk")
+
+
+def test_members_crimes_are_recorded_when_added_later(store: Store) -> None:
+    build_world2(store)
+    _register(store)
+    with store.session() as s:
+        add_members(
+            s, actor=actor_for(s, "liaison"), police_number=GANG,
+            members=[MemberDraft("王某", "一般参加者", None, ("强迫交易罪", "非法采矿罪"))], on=date(2019, 3, 5),
+        )  # fmt: skip
+    shown = _show(store)
+    assert shown["members"][2]["crimes"] == ["强迫交易罪", "非法采矿罪"]
+    assert shown["history"][-1]["data"]["members"][0]["crimes"] == ["强迫交易罪", "非法采矿罪"]
+
+
+def test_moving_the_stage_back_needs_a_reason(store: Store) -> None:
+    build_world2(store)
+    _register(store)
+    with store.session() as s:
+        update_stage(s, actor=actor_for(s, "liaison"), police_number=GANG, stage="判决", on=date(2019, 4, 1))
+    with pytest.raises(TransitionRefused, match="须写明理由") as info, store.session() as s:
+        update_stage(s, actor=actor_for(s, "liaison"), police_number=GANG, stage="审判", on=date(2019, 4, 2))
+    assert "判决" in info.value.zh and "back" in info.value.en
+    with pytest.raises(TransitionRefused), store.session() as s:
+        update_stage(s, actor=actor_for(s, "liaison"), police_number=GANG, stage="审判", reason=" ")
+    with store.session() as s:
+        update_stage(
+            s, actor=actor_for(s, "liaison"), police_number=GANG, stage="审判", reason="二审发回重审",
+            on=date(2019, 4, 2),
+        )  # fmt: skip
+    last = _show(store)["history"][-1]
+    assert (last["from_state"], last["to_state"], last["reason"]) == ("判决", "审判", "二审发回重审")
+    assert last["data"] == {"backwards": True}
+    assert _show(store)["stage"] == "审判"
+
+
+def test_track_two_not_found_is_refused_beside_umbrella_cases(store: Store) -> None:
+    build_world2(store)
+    _register(store)
+    day = date(2019, 4, 2)
+    with store.session() as s:
+        assign_track(s, actor=actor_for(s, "leader"), police_number=GANG, track=2, owner="inv", on=day)
+    case_number = _open_umbrella_case(store)
+    with store.session() as s:
+        conclude_track(s, actor=actor_for(s, "inv"), police_number=GANG, track=2, conclusion="查实保护伞", on=day)
+        reopen_track(s, actor=actor_for(s, "leader"), police_number=GANG, track=2, reason="复查", on=day)
+        endorse_track(s, actor=actor_for(s, "inv"), police_number=GANG, text="未发现保护伞", on=day)
+        endorse_track(s, actor=actor_for(s, "leader"), police_number=GANG, text="同意", on=day)
+    with pytest.raises(TransitionRefused, match=case_number) as info, store.session() as s:
+        conclude_track(s, actor=actor_for(s, "inv"), police_number=GANG, track=2, conclusion="查否", on=day)
+    assert case_number in info.value.en
+    with store.session() as s:
+        assert s.scalar(select(CaseTrack.status).where(CaseTrack.track == 2)) == "in_progress"
+
+
+def test_gang_show_for_people_is_chinese_at_80_columns(store: Store) -> None:
+    from sanwang.cli import common
+    from sanwang.cli.gang import _render
+
+    build_world2(store)
+    _register(store)
+    with store.session() as s:
+        liaison = actor_for(s, "liaison")
+        t = send_transfer(s, actor=liaison, police_number=GANG, content="保护伞线索", on=date(2019, 3, 8))
+        acknowledge_transfer(s, actor=actor_for(s, "manager"), transfer_id=t.id, on=date(2019, 3, 9))
+    _open_umbrella_case(store)
+    shown = _show(store)
+    old = common.out.width
+    common.out.width = 80
+    try:
+        with common.out.capture() as cap:
+            _render(shown)
+    finally:
+        common.out.width = old
+    text = cap.get()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    for english in ("police_to_commission", "umbrella", "investigating", "True", "False", "None", "open", "/ "):
+        assert english not in text, english
+    for chinese in (
+        "公安→纪委",
+        "审查调查中",
+        "组织、领导黑社会性质组织罪",
+        "昭通市公安局",
+        "待分配",
+        "第2查",
+        "移送 1 的线索：530600-2019-GA-00001",
+    ):
+        assert chinese in text, chinese
+    # No column squeezed to nothing: every header is printed whole on its first line.
+    for header in ("姓名", "地位", "身份证号", "罪名", "状态", "承办人", "签收日期", "被审查调查人"):
+        assert header in text, header

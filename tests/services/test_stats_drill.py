@@ -76,9 +76,9 @@ def _populate(store: Store) -> dict[str, Any]:
         outcome(l1, "organisational", 1, date(2019, 12, 1))  # 李四: first form, after the baseline
         # Two transfers to the police with the same wording, and one from them.
         for day in (date(2019, 5, 1), date(2019, 5, 2)):
-            s.add(Transfer(direction="commission_to_police", kind="gang_clue", from_unit_id=city, to_unit_id=police,
+            s.add(Transfer(direction="commission_to_police", kind="gang_clues", from_unit_id=city, to_unit_id=police,
                            trigger_on=day, sent_on=day, due=day, content="涉黑线索一件", clue_id=clue_a))  # fmt: skip
-        s.add(Transfer(direction="police_to_commission", kind="umbrella_clue", from_unit_id=police, to_unit_id=city,
+        s.add(Transfer(direction="police_to_commission", kind="umbrella_clues", from_unit_id=police, to_unit_id=city,
                        trigger_on=date(2019, 6, 1), sent_on=date(2019, 6, 1), due=date(2019, 6, 5),
                        content="保护伞线索"))  # fmt: skip
         g = GangCase(police_number="GA-2019-1", name="某团伙", kind="涉黑", region_code="530600", sectors=[],

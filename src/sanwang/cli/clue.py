@@ -328,6 +328,11 @@ def _render_clue(d: dict[str, Any]) -> None:
         head["涉黑涉恶案件"] = d["gang_case"]
     if d["links"]:
         head["关联线索"] = "、".join(f"{x['number']}（{_LINK_ZH.get(x['kind'], x['kind'])}）" for x in d["links"])
+    came = d.get("came_from") or {}
+    if came.get("transfer"):
+        head["来源"] = f"公安机关移送（移送记录 #{came['transfer']}，涉黑涉恶案件 {came.get('gang_case') or ''}）"
+    elif came.get("clue"):
+        head["来源"] = f"上级转办（原线索 {came['clue']}）"
     t = d["triage"]
     head["研判（参考）"] = f"涉黑涉恶 {t['gang']:.2f}  违纪违法/保护伞 {t['misconduct']:.2f}"
     if t["indicators"]:

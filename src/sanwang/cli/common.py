@@ -122,7 +122,7 @@ def _cell(value: Any) -> str:
 def history_table(entity_kind: str, rows: Sequence[dict[str, Any]]) -> None:
     """操作记录: a record's events with their actions and states in Chinese (the stored names are in --json)."""
     table(
-        "操作记录 / history",
+        "操作记录",
         [("day", "日期"), ("action", "操作"), ("actor_name", "操作人"), ("to_state", "状态"), ("reason", "理由")],
         [{**r, "action": event_zh(entity_kind, r["action"]), "to_state": state_zh(entity_kind, r["to_state"])}
          for r in rows],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import typer
@@ -15,7 +16,10 @@ app = typer.Typer(no_args_is_help=True)
 NUMBER = typer.Argument(..., help="公安案件编号 / police case number")
 TRACK = typer.Option(..., "--track", min=1, max=3, help="第几查：1 涉黑犯罪 2 保护伞 3 主体/监管责任 / track 1-3")
 MEMBER = typer.Option(
-    [], "--member", help="成员：姓名,地位[,身份证号]（地位：组织者/领导者、骨干、一般参加者） / name,role[,id]"
+    [],
+    "--member",
+    help="成员：姓名,地位[,身份证号[,罪名；罪名]]（地位：组织者/领导者、骨干、一般参加者；无身份证号留空） / "
+    "name,role[,id[,crime;crime]]",
 )
 
 LIST_COLUMNS = [
@@ -33,9 +37,9 @@ LIST_COLUMNS = [
 TRANSFER_COLUMNS = [
     ("id", "编号"),
     ("gang_case", "涉黑涉恶案件"),
-    ("direction", "方向"),
-    ("from_unit", "移送单位"),
-    ("to_unit", "接收单位"),
+    ("direction_zh", "方向"),
+    ("from_unit_name", "移送单位"),
+    ("to_unit_name", "接收单位"),
     ("sent_on", "移送日期"),
     ("due", "期限"),
     ("acknowledged_on", "签收日期"),
@@ -49,14 +53,15 @@ def _members(specs: list[str]) -> list[Any]:
     drafts = []
     for i, spec in enumerate(specs, start=1):
         parts = [p.strip() for p in spec.replace("，", ",").split(",")]
-        if len(parts) < 2:
+        if not 2 <= len(parts) <= 4:
             raise ValidationError(
-                f"成员「{spec}」应写作 姓名,地位[,身份证号]",
-                f"member {spec!r}: write name,role[,id]",
+                f"成员「{spec}」应写作 姓名,地位[,身份证号[,罪名；罪名]]",
+                f"member {spec!r}: write name,role[,id[,crime;crime]]",
                 field="--member",
                 line=i,
             )
-        drafts.append(MemberDraft(parts[0], parts[1], parts[2] if len(parts) > 2 and parts[2] else None))
+        crimes = tuple(re.split(r"[;；]", parts[3])) if len(parts) > 3 else ()
+        drafts.append(MemberDraft(parts[0], parts[1], parts[2] if len(parts) > 2 and parts[2] else None, crimes))
     return drafts
 
 
@@ -115,12 +120,12 @@ def register(
 def stage(
     number: str = NUMBER,
     stage: str = typer.Option(..., "--stage", help="侦查 / 起诉 / 审判 / 判决"),
-    reason: str | None = typer.Option(None, "--reason", help="说明 / note"),
+    reason: str | None = typer.Option(None, "--reason", help="说明，退回前一阶段时必填 / note, required going back"),
     as_user: str | None = AS_USER,
     on: str | None = ON,
     as_json: bool = JSON,
 ) -> None:
-    """更新诉讼阶段 / record the police stage."""
+    """更新诉讼阶段（退回前一阶段须写明理由） / record the police stage (going back needs a reason)."""
     from sanwang.services.gang import summary_row, update_stage
     from sanwang.services.policy import check_gang_case
 
@@ -337,22 +342,52 @@ def show(number: str = NUMBER, as_user: str | None = AS_USER, as_json: bool = JS
     emit(data, as_json, _render)
 
 
+def _yes(value: bool | None) -> str:
+    return "" if value is None else ("是" if value else "否")
+
+
 def _render(d: dict[str, Any]) -> None:
-    head = {k: d[k] for k in ("police_number", "name", "kind", "stage", "filed_on", "notified_on", "notify_due")}
-    head.update({"notified_late": d["notified_late"], "cleared_on": d["cleared_on"], "umbrella": d["umbrella_in_step"]})
+    """涉黑涉恶案件 for people: Chinese labels and names only (the stored codes are in --json)."""
+    head = {
+        "案件名称": d["name"],
+        "类型": d["kind"],
+        "诉讼阶段": d["stage"],
+        "涉及行业领域": "、".join(d["sectors"] or []),
+        "办案公安机关": d["police_unit_name"],
+        "接收纪委监委": d["unit_name"],
+        "公安立案日期": d["filed_on"],
+        "通报日期": d["notified_on"] + ("（逾期）" if d["notified_late"] else ""),
+        "应通报日期": d["notify_due"],
+        "清底日期": d["cleared_on"] or "未清底",
+        "同步挖出保护伞": _yes(d["umbrella_in_step"]),
+    }
     kv(f"涉黑涉恶案件 {d['police_number']}", head)
-    table("成员 / members", [("name", "姓名"), ("role", "地位"), ("id_number", "身份证号")], d["members"])
+    members = [{**m, "crimes": "；".join(m["crimes"])} for m in d["members"]]
+    table("涉案成员", [("name", "姓名"), ("role", "地位"), ("id_number", "身份证号"), ("crimes", "罪名")], members)
+    tracks = [{**t, "track": f"第{t['track']}查"} for t in d["track_detail"]]
     table(
-        "一案三查 / tracks",
-        [
-            ("track", "第几查"),
-            ("track_zh", "内容"),
-            ("status_zh", "状态"),
-            ("owner_name", "承办人"),
-            ("conclusion_zh", "结论"),
-        ],
-        d["track_detail"],
-    )
-    table("线索移送 / transfers", TRANSFER_COLUMNS, d["transfers"])
-    table("关联案件 / cases", [("number", "案件编号"), ("subject", "被审查调查人"), ("state", "状态")], d["cases"])
+        "一案三查",
+        [("track", "三查"), ("track_zh", "内容"), ("status_zh", "状态"), ("owner_name", "承办人"),
+         ("conclusion_zh", "结论"), ("concluded_on", "办结日期")],
+        tracks,
+    )  # fmt: skip
+    if d["transfers"]:
+        table(
+            "线索移送",
+            [("id", "编号"), ("direction_zh", "方向"), ("sent_on", "移送日期"), ("due", "期限"),
+             ("acknowledged_on", "签收日期"), ("problem_zh", "问题")],
+            d["transfers"],
+        )  # fmt: skip
+        for t in d["transfers"]:  # a clue number is too wide for the table at 80 columns
+            if t["clue"]:
+                out.print(f"移送 {t['id']} 的线索：{t['clue']}")
+    if d["cases"]:
+        cases = [{**c, "umbrella": _yes(c["umbrella"])} for c in d["cases"]]
+        table(
+            "关联审查调查案件",
+            [("number", "案件编号"), ("subject", "被审查调查人"), ("state_zh", "状态"), ("umbrella", "保护伞问题")],
+            cases,
+        )
+    if d["marks"]:
+        table("督办标记", [("kind_zh", "标记"), ("set_on", "设置日期"), ("reason", "理由")], d["marks"])
     history_table("gang_case", d["history"])

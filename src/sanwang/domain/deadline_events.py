@@ -41,7 +41,8 @@ EVENTS: dict[str, EventKind] = {
     "clue_resumed": EventKind("暂存待查线索重新启用", CLUE_FACTS),
     # Started by the program under the rule's own name (gang cases, cases, reviews, transfers): an office may
     # change these rules' periods, not add rules on these events.
-    "gang_clue_found": EventKind("发现涉黑涉恶犯罪线索", dispatched=False),
+    # Flagged 涉黑涉恶 at registration or later; ``from_police``: the clue came from the police (not sent back).
+    "clue_flagged_gang": EventKind("线索标记涉黑涉恶", (*CLUE_FACTS, "from_police")),
     "gang_case_filed": EventKind("公安机关涉黑涉恶案件立案", dispatched=False),
     "detention_started": EventKind("采取留置", dispatched=False),
     "protective_custody_started": EventKind("采取管护", dispatched=False),
@@ -55,7 +56,6 @@ EVENTS: dict[str, EventKind] = {
 # The rules the program starts by name on the events it does not dispatch (see services).
 PROGRAM_STARTED = frozenset(
     {
-        "commission_transfer_gang",
         "police_notify",
         "police_transfer_umbrella",
         "detention",
@@ -89,6 +89,8 @@ class Condition(BaseModel):
     """Disposal method codes (处置方式代码) as in disposals.yaml."""
     outcome: tuple[str, ...] | None = None
     """How the clue was concluded (办结方式), e.g. [substantiated, not_substantiated]."""
+    from_police: bool | None = None
+    """The clue came from the police (公安机关移送): its gang crime is already theirs."""
 
     @model_validator(mode="before")
     @classmethod

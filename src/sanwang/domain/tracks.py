@@ -6,7 +6,7 @@ raises :class:`TransitionRefused`; ``clearance`` (清底) is read over the three
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Any
@@ -42,6 +42,27 @@ def member_role(text: str) -> str:
 def police_stage(text: str) -> str:
     """侦查 / 起诉 / 审判 / 判决."""
     return pick(text, POLICE_STAGES, "stage", "诉讼阶段", "police stage")
+
+
+def stage_back(old: str, new: str) -> bool:
+    """Whether a move of the police stage goes backwards (判决 → 审判 on a retrial, 起诉 → 侦查 on 补充侦查)."""
+    return old in POLICE_STAGES and POLICE_STAGES.index(new) < POLICE_STAGES.index(old)
+
+
+def check_stage_move(old: str, new: str, reason: str | None) -> None:
+    """A stage is recorded once; going back to an earlier one needs a reason (kept in the event)."""
+    if new == old:
+        raise refuse(f"案件已处于「{new}」阶段", f"the case is already at stage {new}")
+    if stage_back(old, new) and not (reason or "").strip():
+        raise refuse(
+            f"诉讼阶段由「{old}」退回「{new}」须写明理由（如发回重审、退回补充侦查）",
+            f"moving the stage back from {old} to {new} needs a reason",
+        )
+
+
+def crimes(values: Sequence[str]) -> list[str]:
+    """A member's crimes (罪名) as entered: trimmed, blanks dropped, each once, in the order given."""
+    return list(dict.fromkeys(c.strip() for c in values if c and c.strip()))
 
 
 class Track(IntEnum):
@@ -209,6 +230,12 @@ def _conclude_track(snap: TrackSnapshot, actor: Actor, args: dict[str, Any]) -> 
                 "an umbrella finding needs the linked discipline case numbers or the persons",
             )
         if conclusion == "not_found":
+            found = texts(args.get("umbrella_cases"))
+            if found:
+                raise refuse(
+                    f"关联的审查调查案件 {'、'.join(found)} 已认定保护伞问题，第二查不能以查否办结",
+                    f"linked discipline cases {', '.join(found)} carry umbrella findings; track 2 cannot be not-found",
+                )
             endorsement.require(snap.endorsements, _track_signatories(snap))
     else:
         if conclusion == "accountability" and not (outcomes or cases):

@@ -13,6 +13,16 @@ TRANSFER_DIRECTIONS = {
 }
 
 
+# As people read them. A clue referred by the ledger's 移送 to another organ is "commission_to_other"; a clue that
+# is not gang-related referred to the police is a "referral", not a 涉黑涉恶线索 (and not counted as one).
+TRANSFER_DIRECTION_ZH = {
+    "police_to_commission": "公安→纪委",
+    "commission_to_police": "纪委→公安",
+    "commission_to_other": "纪委→其他机关",
+}
+TRANSFER_KIND_ZH = {"umbrella_clues": "保护伞线索", "gang_clues": "涉黑涉恶犯罪线索", "referral": "其他问题线索"}
+
+
 def transfer_direction(text: str) -> str:
     key = (text or "").strip()
     aliases = {"公安移送": "police_to_commission", "移送公安": "commission_to_police"}

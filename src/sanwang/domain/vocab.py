@@ -58,6 +58,8 @@ class DisposalMethod(BaseModel):
     next: Literal["handling", "concluded"]
     outcome: Outcome | None = None
     needs_target: bool = False
+    target_kinds: list[str] = []
+    """Kinds of unit that may receive it (转办/交办 go only to a commission), empty for any."""
     needs_duplicate: bool = False  # 并入重复件: names the clue this one repeats
 
     @model_validator(mode="after")

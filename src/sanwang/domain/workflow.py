@@ -188,6 +188,13 @@ def _propose(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transiti
     method = disposal_methods().get(str(args.get("method", "")))
     if method.needs_target and not args.get("target_unit_id"):
         raise refuse(f"{method.name}必须指定接收单位", f"{method.code} needs a receiving unit")
+    if method.target_kinds and args.get("target_kind") not in method.target_kinds:
+        kinds = "、".join(method.target_kinds)
+        raise refuse(
+            f"{method.name}的接收单位须为{kinds}，「{args.get('target_name')}」是{args.get('target_kind')}"
+            "（向公安机关等移送请用「移送」）",
+            f"{method.code} goes to a {', '.join(method.target_kinds)} only; use refer to send to the police",
+        )
     if method.needs_duplicate and not args.get("of_id"):
         raise refuse(f"{method.name}须指明与哪条线索重复", f"{method.code} needs the clue this one duplicates")
     # 暂存待查 proposed again is the periodic review deciding to keep holding: approved, its review clock restarts.

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
+from sanwang.domain.deadlines import deadline_rules
 from sanwang.domain.errors import AccessDenied, NotFound, TransitionRefused, ValidationError
 from sanwang.domain.roles import Role
 from sanwang.domain.values import ClueNumber
@@ -80,6 +81,36 @@ class ClueDraft:
 
 
 REGISTER_ROLES = (Role.INTAKE_CLERK, Role.CASE_MANAGER, Role.ADMIN)
+
+# The event of a clue being flagged 涉黑涉恶 (at registration or later): starts the commission → police transfer.
+GANG_FLAGGED = "clue_flagged_gang"
+
+
+# The channel (来源渠道, by its name in channels.yaml) of a clue the police transferred to the commission.
+POLICE_CHANNEL = "公安机关移送"
+
+
+def gang_flag_rules(flags: dict[str, Any] | None, channel: str | None, on: date) -> list[str]:
+    """The deadline rules a 涉黑涉恶 flag starts (trigger ``clue_flagged_gang``): the transfer of a gang-crime clue
+    to the police (纪委监委向公安机关移送涉黑涉恶犯罪线索). A clue that came from the police is not sent back."""
+    # The one place this trigger is decided (registration and set_flags both ask here).
+    known = channels().resolve(channel) if channel else None
+    from_police = (known is not None and known.name == POLICE_CHANNEL) or bool((flags or {}).get("from_transfer"))
+    facts = {"channel": known.code if known else channel, "gang_related": True, "from_police": from_police}
+    return deadlines.started_by((GANG_FLAGGED,), facts, on)
+
+
+def gang_transfer_clock(session: Session, clue_id: int) -> Deadline | None:
+    """The clue's latest commission → police transfer deadline, started when it was flagged 涉黑涉恶, if any."""
+    rules = [r.name for r in deadline_rules().rules if GANG_FLAGGED in r.triggers]
+    if not rules:
+        return None
+    return session.scalar(
+        select(Deadline)
+        .where(Deadline.entity_kind == "clue", Deadline.entity_id == clue_id, Deadline.rule.in_(rules))
+        .order_by(Deadline.id.desc())
+        .limit(1)
+    )
 
 
 def check_register(session: Session, actor: Actor, unit: Unit) -> None:
@@ -200,6 +231,11 @@ def register_clues(
         facts = {"channel": d.channel, "real_name": d.real_name, "gang_related": d.gang_related,
                  "umbrella_suspected": d.umbrella_suspected, "disposal": None, "outcome": None}  # fmt: skip
         dls.extend(deadlines.event_rows("clue", cid, unit.id, ("clue_registered",), facts, d.received))
+        if d.gang_related:  # flagged at registration: the clock runs from the day the clue came in
+            dls.extend(
+                deadlines.row("clue", cid, unit.id, r, d.received)
+                for r in gang_flag_rules(d.flags, d.channel, d.received)
+            )
     for table, batch in ((ClueSubject, subjects), (ClueReporter, reporters), (Event, events), (Deadline, dls)):
         if batch:
             bulk_insert(session, table_of(table), batch)
@@ -304,9 +340,26 @@ def set_flags(
         statsum.move_gang_flag(session, clue, before["gang_related"], after["gang_related"])
         clue.gang_related, clue.umbrella_suspected = after["gang_related"], after["umbrella_suspected"]
         clue.version += 1
+        if "gang_related" in changed:
+            _gang_flag_moved(session, clue, after["gang_related"], day)
         record(session, "clue", clue.id, "flag", actor=actor, day=day, from_state=clue.state, to_state=clue.state,
                reason=reason, data=changed)  # fmt: skip
     return {"number": clue.number, **after, "changed": sorted(changed)}
+
+
+def _gang_flag_moved(session: Session, clue: Clue, flagged: bool, day: date) -> None:
+    """Flagged 涉黑涉恶: the transfer clock starts from the flag's day, unless a transfer already went to the police.
+    Unflagged: an open clock stops (nothing is owed to the police any more)."""
+    rules = gang_flag_rules(clue.flags, clue.channel, day)
+    if flagged:
+        sent = session.scalar(
+            select(Transfer.id).where(Transfer.clue_id == clue.id, Transfer.kind == "gang_clues").limit(1)
+        )
+        running = {d.rule for d in deadlines.open_deadlines(session, "clue", clue.id) if d.met_on is None}
+        if sent is None:
+            deadlines.start(session, "clue", clue.id, clue.unit_id, [r for r in rules if r not in running], day)
+    else:
+        deadlines.meet(session, "clue", clue.id, rules, day)
 
 
 def act(
@@ -348,6 +401,7 @@ def act(
         if target.id == clue.unit_id:
             raise TransitionRefused("不能转办、交办或移送给本单位", "cannot pass a clue to its own unit")
         args["target_unit_id"] = target.id
+        args["target_kind"], args["target_name"] = target.kind, target.name
     proposal = dict(clue.proposal or {})
     t = plan(snapshot(clue, _names(session, clue.handler_id, clue.approved_by)), action, actor, args)
     updates = dict(t.updates)
@@ -373,7 +427,7 @@ def act(
         statsum.add_milestone(session, clue, statsum.CONCLUDED, day)
     deadlines.meet(session, "clue", clue.id, t.meets, day)
     deadlines.start_on_events(session, "clue", clue.id, clue.unit_id, t.events, event_facts(clue), day)
-    data = {k: v for k, v in args.items() if k not in ("reason",)}
+    data = {k: v for k, v in args.items() if k not in ("reason", "target_kind", "target_name")}
     data.update(t.data)
     if action == "approve":
         data["approved_by"] = clue.approved_by
@@ -433,17 +487,30 @@ def _hand_over(session: Session, actor: Actor, clue: Clue, target_id: int | None
         clue.transferred_to_id = new_id
         deadlines.meet(session, "clue", clue.id, ("pass_on",), day)
         return {"new_clue": new_number, "target": target.code}
-    kind = "gang_clues" if target.kind == "公安机关" else "referral"
-    due, _, _ = deadlines.compute("commission_transfer_gang" if kind == "gang_clues" else "pass_on", day)
+    # Only a gang-crime clue sent to the police is a 向公安机关移送涉黑涉恶线索 (and counts as one); its deadline runs
+    # from the flag that started the clue's clock, so a transfer sent the day it is approved can still be late.
+    to_police = target.kind == "公安机关"
+    clock = gang_transfer_clock(session, clue.id) if to_police and clue.gang_related else None
+    if clock is not None:
+        kind, trigger, due = "gang_clues", clock.trigger_on, clock.due
+        deadlines.meet(session, "clue", clue.id, [clock.rule], day)
+    elif (
+        to_police and clue.gang_related and (rules := gang_flag_rules(None, clue.channel, day))
+    ):  # no clock ran: from the approval
+        kind, trigger = "gang_clues", day
+        due = deadlines.compute(rules[0], day)[0]
+    else:
+        kind, trigger = "referral", day
+        due = deadlines.compute("pass_on", day)[0]
     session.add(
         Transfer(
-            direction="commission_to_police" if target.kind == "公安机关" else "commission_to_other",
+            direction="commission_to_police" if to_police else "commission_to_other",
             kind=kind,
             gang_case_id=clue.gang_case_id,
             clue_id=clue.id,
             from_unit_id=clue.unit_id,
             to_unit_id=target.id,
-            trigger_on=day,
+            trigger_on=trigger,
             sent_on=day,
             due=due,
             content=f"线索 {clue.number} 移送",
@@ -658,6 +725,7 @@ def show_clue(
             "umbrella_suspected": clue.umbrella_suspected,
             "duplicate_of": _number_of(session, clue.duplicate_of_id),
             "transferred_to": _number_of(session, clue.transferred_to_id),
+            "came_from": _came_from(clue),
             "deadlines": [
                 {
                     "rule": d.rule,
@@ -686,6 +754,17 @@ def show_clue(
         }
     )
     return out
+
+
+def _came_from(clue: Clue) -> dict[str, Any] | None:
+    """Where a clue registered by the system came from: a police transfer (and its gang case) or a clue passed
+    down by a commission above."""
+    flags = clue.flags or {}
+    if flags.get("from_transfer"):
+        return {"transfer": flags["from_transfer"], "gang_case": flags.get("gang_case")}
+    if flags.get("from_clue"):
+        return {"clue": flags["from_clue"]}
+    return None
 
 
 def _number_of(session: Session, clue_id: int | None) -> str | None:

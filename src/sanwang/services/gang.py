@@ -17,8 +17,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from sanwang.domain import endorsement
+from sanwang.domain.cases import CaseState
 from sanwang.domain.errors import NotFound, TransitionRefused, ValidationError
 from sanwang.domain.idnumber import IdNumber
+from sanwang.domain.marks import MarkKind
 from sanwang.domain.regions import region_table
 from sanwang.domain.roles import Role
 from sanwang.domain.tracks import (
@@ -27,11 +29,14 @@ from sanwang.domain.tracks import (
     Track,
     TrackSnapshot,
     TrackStatus,
+    check_stage_move,
     clearance,
+    crimes,
     gang_kind,
     member_role,
     plan_track,
     police_stage,
+    stage_back,
     track_conclusion,
     track_of,
 )
@@ -77,6 +82,8 @@ class MemberDraft:
     name: str
     role: str
     id_number: str | None = None
+    crimes: tuple[str, ...] = ()
+    """The crimes charged (罪名), e.g. 组织、领导黑社会性质组织罪."""
 
 
 # -------------------------------------------------------------------------------------------------- helpers
@@ -111,7 +118,7 @@ def _members(drafts: Sequence[MemberDraft], known_ids: set[str]) -> list[dict[st
                     f"身份证号 {id_number} 重复", f"ID number {id_number} appears twice", field="members", line=i
                 )
             seen.add(id_number)
-        rows.append({"name": name, "id_number": id_number, "role": member_role(m.role)})
+        rows.append({"name": name, "id_number": id_number, "role": member_role(m.role), "crimes": crimes(m.crimes)})
     return rows
 
 
@@ -236,17 +243,18 @@ def register_gang_case(
 def update_stage(
     session: Session, *, actor: Actor, police_number: str, stage: str, on: date | None = None, reason: str | None = None
 ) -> GangCase:
-    """Record the police stage (侦查 / 起诉 / 审判 / 判决)."""
+    """Record the police stage (侦查 / 起诉 / 审判 / 判决). Going back (判决 → 审判 on a retrial, 起诉 → 侦查 on
+    补充侦查) needs a reason, kept in the event."""
     gc = get_gang_case(session, police_number)
     check_gang_writer(session, actor, gc, "更新诉讼阶段", "update the stage")
     new = police_stage(stage)
-    if new == gc.stage:
-        raise TransitionRefused(f"案件已处于「{new}」阶段", f"the case is already at stage {new}")
+    check_stage_move(gc.stage, new, reason)
     day = _day(on, gc)
     old, gc.stage = gc.stage, new
     record(
-        session, "gang_case", gc.id, "update_stage", actor=actor, day=day, from_state=old, to_state=new, reason=reason
-    )
+        session, "gang_case", gc.id, "update_stage", actor=actor, day=day, from_state=old, to_state=new,
+        reason=(reason or "").strip() or None, data={"backwards": True} if stage_back(old, new) else None,
+    )  # fmt: skip
     return gc
 
 
@@ -273,7 +281,7 @@ def add_members(
         "add_members",
         actor=actor,
         day=_day(on, gc),
-        data={"members": [{"name": m["name"], "role": m["role"]} for m in rows]},
+        data={"members": [{"name": m["name"], "role": m["role"], "crimes": m["crimes"]} for m in rows]},
     )
     return len(rows)
 
@@ -328,6 +336,8 @@ def act_track(
     if t_no is not Track.GANG_CRIME and not actor.has(*COMMISSION_ROLES):
         raise TransitionRefused("第二、三查由纪委监委办理", "tracks 2 and 3 are handled by the commission")
     check_gang_case(session, actor, gc, track=int(t_no))
+    if action == "conclude" and t_no is Track.UMBRELLA:  # a 查否 cannot stand beside umbrella findings
+        args["umbrella_cases"] = _linked_cases(session, gc, umbrella_only=True)
     if action == "conclude":
         given = [str(n).strip() for n in args.get("cases") or [] if str(n).strip()]
         if given:
@@ -534,6 +544,7 @@ def summary_row(session: Session, gc: GangCase, view: GangView) -> dict[str, Any
         )
     }
     unit = session.get(Unit, gc.unit_id)
+    police = session.get(Unit, gc.police_unit_id) if gc.police_unit_id else None
     return {
         "police_number": gc.police_number,
         "name": gc.name,
@@ -546,6 +557,8 @@ def summary_row(session: Session, gc: GangCase, view: GangView) -> dict[str, Any
         "notify_due": notify_due.isoformat(),
         "notified_late": gc.notified_on > notify_due,
         "unit": unit.code if unit else None,
+        "unit_name": unit.name if unit else None,
+        "police_unit_name": police.name if police else None,
         "tracks": {str(k): v for k, v in sorted(tracks.items())},
         "tracks_concluded": sum(1 for v in tracks.values() if v == TrackStatus.CONCLUDED.value),
         "cleared_on": gc.cleared_on.isoformat() if gc.cleared_on and view.commission else None,
@@ -592,14 +605,29 @@ def show_gang_case(session: Session, *, actor: Actor, police_number: str) -> dic
     transfers = session.scalars(select(Transfer).where(Transfer.gang_case_id == gc.id).order_by(Transfer.id))
     out.update(
         {
-            "members": [{"name": m.name, "role": m.role, "id_number": m.id_number} for m in members],
+            "members": [
+                {"name": m.name, "role": m.role, "id_number": m.id_number, "crimes": m.crimes or []} for m in members
+            ],
             "track_detail": _tracks(session, gc, view),
             "transfers": [transfer_row(session, t, date.today()) for t in transfers],
             "cases": [
-                {"number": c.number, "subject": c.subject_name, "state": c.state, "umbrella": c.umbrella} for c in cases
+                {
+                    "number": c.number,
+                    "subject": c.subject_name,
+                    "state": c.state,
+                    "state_zh": CaseState(c.state).zh,
+                    "umbrella": c.umbrella,
+                }
+                for c in cases
             ],
             "marks": [
-                {"kind": m.kind, "set_on": m.set_on.isoformat(), "reason": m.reason, "cleared_on": m.cleared_on}
+                {
+                    "kind": m.kind,
+                    "kind_zh": MarkKind(m.kind).zh,
+                    "set_on": m.set_on.isoformat(),
+                    "reason": m.reason,
+                    "cleared_on": m.cleared_on,
+                }
                 for m in session.scalars(select(Mark).where(Mark.entity_kind == "gang_case", Mark.entity_id == gc.id))
             ],
             "instructions": [

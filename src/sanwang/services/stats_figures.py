@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, and_, case, cast, exists, func, literal, or_, select
 from sqlalchemy.sql import Select
 
+from sanwang.domain.transfers import TRANSFER_DIRECTIONS
 from sanwang.services.summary import CONCLUDED, DISPOSED, SUBSTANTIATED
 from sanwang.store.tables import (
     CaseReview,
@@ -167,6 +168,7 @@ def _transfers(p: Period, direction: str) -> Rows:
     # Each transfer by its id: two transfers with the same wording are two transfers.
     return select(Transfer.id, "#" + cast(Transfer.id, String), func.coalesce(Transfer.content, "")).where(
         Transfer.direction == direction,
+        Transfer.kind == TRANSFER_DIRECTIONS[direction][0],  # a non-gang clue referred to the police is no 移送线索
         p.between(Transfer.sent_on),
         p.within(Transfer.to_unit_id) if direction == "police_to_commission" else p.within(Transfer.from_unit_id),
         p.of_channel(Transfer.clue_id) if p.channel is not None else literal(True),

@@ -15,14 +15,18 @@ from sqlalchemy.orm import Session
 from sanwang.domain.errors import NotFound, TransitionRefused, ValidationError
 from sanwang.domain.roles import Role
 from sanwang.domain.transfers import (
+    TRANSFER_DIRECTION_ZH,
     TRANSFER_DIRECTIONS,
+    TRANSFER_KIND_ZH,
     TRANSFER_PROBLEM_ZH,
     check_acknowledge,
     transfer_direction,
     transfer_problem,
 )
+from sanwang.domain.vocab import channels
 from sanwang.domain.workflow import Actor
 from sanwang.services import deadlines
+from sanwang.services.clues import POLICE_CHANNEL, ClueDraft, gang_transfer_clock, register_clues
 from sanwang.services.context import business_day, record
 from sanwang.services.policy import (
     COMMISSION_ROLES,
@@ -36,7 +40,7 @@ from sanwang.services.policy import (
     police_side,
     restrict_transfers,
 )
-from sanwang.store.tables import GangCase, Transfer, Unit
+from sanwang.store.tables import Clue, GangCase, Transfer, Unit
 
 
 def send_transfer(
@@ -78,6 +82,11 @@ def send_transfer(
     if clue_number:
         clue_id = find_clue(session, actor, clue_number).id  # a clue the sender may not see is "not found"
     trigger = gc.filed_on if way == "police_to_commission" else (found_on or day)
+    # A clue flagged 涉黑涉恶 in the ledger started its clock on the flag: the transfer is due from then, whatever
+    # day it is sent (and the clock is met by sending it).
+    clock = gang_transfer_clock(session, clue_id) if clue_id and way == "commission_to_police" else None
+    if clock is not None:
+        trigger = min(trigger, clock.trigger_on) if found_on else clock.trigger_on
     if trigger > day:
         raise ValidationError(
             "发现线索的日期不能晚于移送日期", "the clue cannot be found after it is sent", field="found_on"
@@ -101,6 +110,8 @@ def send_transfer(
     session.add(t)
     session.flush()
     deadlines.start(session, "transfer", t.id, gc.unit_id, [rule], trigger)
+    if clock is not None:
+        deadlines.meet(session, "clue", clock.entity_id, [clock.rule], day)
     record(
         session,
         "gang_case",
@@ -128,6 +139,7 @@ def acknowledge_transfer(session: Session, *, actor: Actor, transfer_id: int, on
     rule = TRANSFER_DIRECTIONS[t.direction][1] if t.direction in TRANSFER_DIRECTIONS else None
     if rule:
         deadlines.meet(session, "transfer", t.id, [rule], day)
+    new_clue = _register_received(session, actor, t, day) if t.direction == "police_to_commission" else None
     if t.gang_case_id is not None:
         record(
             session,
@@ -136,9 +148,43 @@ def acknowledge_transfer(session: Session, *, actor: Actor, transfer_id: int, on
             "acknowledge_transfer",
             actor=actor,
             day=day,
-            data={"transfer": t.id, "late": day > t.due},
+            data={"transfer": t.id, "late": day > t.due, **({"clue": new_clue} if new_clue else {})},
         )
     return t
+
+
+def _register_received(session: Session, actor: Actor, t: Transfer, day: date) -> str | None:
+    """Umbrella clues the police transferred, once signed for, become a clue in the commission's ledger (channel
+    公安机关移送), linked to the gang case and the transfer, with the deadlines of any clue. Once per transfer."""
+    if t.clue_id is not None:  # already in the ledger (signed for before, or sent about a known clue)
+        return None
+    gc = session.get(GangCase, t.gang_case_id) if t.gang_case_id else None
+    unit = session.get(Unit, t.to_unit_id)
+    if unit is None or unit.kind != "纪委监委":
+        return None
+    channel = next((c for c in channels().channels if c.name == POLICE_CHANNEL), None)
+    if channel is None:
+        raise ValidationError(
+            f"来源渠道配置缺少「{POLICE_CHANNEL}」，无法登记公安机关移送的线索",
+            f"channels.yaml has no channel named {POLICE_CHANNEL}",
+            field="channels",
+        )
+    draft = ClueDraft(
+        channel=channel.code,
+        received=day,
+        real_name=False,
+        summary=t.content,
+        gang_related=True,
+        umbrella_suspected=True,
+        gang_case_id=t.gang_case_id,
+        flags={"from_transfer": t.id, **({"gang_case": gc.police_number} if gc else {})},
+    )
+    # Registered by the system on behalf of whoever signs (a leader may sign without an intake role): the
+    # acknowledgement is the act, as with a clue passed down by a commission above.
+    system = Actor(user_id=actor.user_id, roles=frozenset({Role.ADMIN}), unit_id=unit.id, name=actor.name)
+    [(clue_id, number)] = register_clues(session, actor=system, unit=unit, drafts=[draft], on=day)
+    t.clue_id = clue_id
+    return number
 
 
 def transfer_row(session: Session, t: Transfer, as_of: date) -> dict[str, Any]:
@@ -149,9 +195,14 @@ def transfer_row(session: Session, t: Transfer, as_of: date) -> dict[str, Any]:
         "id": t.id,
         "gang_case": gang.police_number if gang else None,
         "direction": t.direction,
+        "direction_zh": TRANSFER_DIRECTION_ZH.get(t.direction, t.direction),
         "kind": t.kind,
+        "kind_zh": TRANSFER_KIND_ZH.get(t.kind, t.kind),
         "from_unit": units[t.from_unit_id].code if t.from_unit_id in units else None,
         "to_unit": units[t.to_unit_id].code if t.to_unit_id in units else None,
+        "from_unit_name": units[t.from_unit_id].name if t.from_unit_id in units else None,
+        "to_unit_name": units[t.to_unit_id].name if t.to_unit_id in units else None,
+        "clue": session.scalar(select(Clue.number).where(Clue.id == t.clue_id)) if t.clue_id else None,
         "trigger_on": t.trigger_on.isoformat(),
         "sent_on": t.sent_on.isoformat(),
         "due": t.due.isoformat(),

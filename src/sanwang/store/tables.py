@@ -283,6 +283,8 @@ class GangMember(Base):
     name: Mapped[str] = mapped_column(String(80))
     id_number: Mapped[str | None] = mapped_column(String(18))
     role: Mapped[str] = mapped_column(String(20))
+    # The crimes charged (罪名), e.g. 组织、领导黑社会性质组织罪, 寻衅滋事罪; None for members recorded without them.
+    crimes: Mapped[list[Any] | None] = mapped_column(JSON)
 
 
 class CaseTrack(Base):
