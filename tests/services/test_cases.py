@@ -23,7 +23,7 @@ from sanwang.services.cases import (
     show_case,
     waive_family_notice,
 )
-from sanwang.services.clues import ClueDraft, SubjectDraft, register_clues
+from sanwang.services.clues import ClueDraft, SubjectDraft, act, register_clues
 from sanwang.services.context import actor_for, unit_by_code
 from sanwang.services.marks import list_overdue
 from sanwang.store.db import Store
@@ -34,7 +34,7 @@ SUBJECT_ID = "530602198007090228"
 CASE_KINDS = ("case", "recommendation")  # the clues' own deadlines are not what these tests look at
 
 
-def _clue(store: Store, unit: str = CITY, clerk: str = "clerk") -> str:
+def _clue(store: Store, unit: str = CITY, clerk: str = "clerk", *, investigate: bool = True) -> str:
     with store.session() as s:
         draft = ClueDraft(
             channel="SH",
@@ -44,7 +44,22 @@ def _clue(store: Store, unit: str = CITY, clerk: str = "clerk") -> str:
             subjects=(SubjectDraft(name="张某", position="局长"),),
         )
         [(_, number)] = register_clues(s, actor=actor_for(s, clerk), unit=unit_by_code(s, unit), drafts=[draft])
-        return number
+    if investigate:
+        approve_investigation(store, number, county=unit == COUNTY)
+    return number
+
+
+def approve_investigation(store: Store, number: str, *, county: bool = False) -> None:
+    """Dispose the clue 移送审查调查 and have a leader approve it: the source a case opens from."""
+    manager, handler, leader = ("county_clerk", "county_inv", "county_leader") if county else ("manager", "inv", "leader")
+    steps: list[tuple[str, str, dict[str, Any]]] = [
+        (manager, "assign", {"handler": handler}),
+        (handler, "propose", {"method": "移送审查调查", "reason": "涉嫌严重违纪违法"}),
+        (leader, "approve", {}),
+    ]
+    for who, action, args in steps:
+        with store.session() as s:
+            act(s, actor=actor_for(s, who), number=number, action=action, on=date(2019, 4, 20), args=args)
 
 
 def _open(
@@ -67,26 +82,29 @@ def _open(
 
 def _show(store: Store, number: str, who: str = "leader") -> dict[str, Any]:
     with store.session() as s:
-        return show_case(s, actor=actor_for(s, who), number=number)
+        detail = show_case(s, actor=actor_for(s, who), number=number)
+        assert detail.summary.number == number  # typed for the web; --json is its to_json()
+        return detail.to_json()
 
 
 def test_case_numbers_are_gap_free_per_unit_and_year(store: Store) -> None:
     build_world2(store)
     clue = _clue(store)
-    assert [_open(store, clue), _open(store, clue)] == ["530600-2019-LA-0001", "530600-2019-LA-0002"]
+    opened = [_open(store, clue), _open(store, clue, subject_name="李某")]
+    assert opened == ["530600-2019-LA-0001", "530600-2019-LA-0002"]
     with pytest.raises(TransitionRefused, match="提请人本人"):
-        _open(store, clue, who="leader", approver="leader")
+        _open(store, clue, who="leader", approver="leader", subject_name="王某")
     with pytest.raises(TransitionRefused, match="批准人不是领导"):
-        _open(store, clue, approver="manager")
+        _open(store, clue, approver="manager", subject_name="王某")
     with pytest.raises(ValidationError, match="校验码"):
-        _open(store, clue, subject_id_number="530602198007090229")
-    assert _open(store, clue) == "530600-2019-LA-0003"  # the refusals burnt no number
-    assert _open(store, clue, on=date(2020, 1, 6)) == "530600-2020-LA-0001"
+        _open(store, clue, subject_id_number="530602198007090229", subject_name="王某")
+    assert _open(store, clue, subject_name="王某") == "530600-2019-LA-0003"  # the refusals burnt no number
+    assert _open(store, clue, on=date(2020, 1, 6), subject_name="赵某") == "530600-2020-LA-0001"
     county_clue = _clue(store, COUNTY, "county_clerk")
     assert _open(store, county_clue, who="county_inv", approver="county_leader") == "530602-2019-LA-0001"
     # A county leader cannot approve a city case.
     with pytest.raises(TransitionRefused, match="上级纪委监委"):
-        _open(store, clue, approver="county_leader")
+        _open(store, clue, approver="county_leader", subject_name="钱某")
     shown = _show(store, "530600-2019-LA-0001")
     assert shown["clue"] == clue and shown["approved_by"] == "leader" and shown["subject_rank"] == "县处级"
     assert [h["action"] for h in shown["history"]] == ["open"]
@@ -142,7 +160,7 @@ def test_detention_of_a_county_case_needs_the_city(store: Store) -> None:
 def test_family_notice_within_24_hours(store: Store) -> None:
     build_world2(store)
     clue = _clue(store)
-    on_time, late, missing = _open(store, clue), _open(store, clue), _open(store, clue)
+    on_time, late, missing = (_open(store, clue, subject_name=n) for n in ("张某", "李某", "王某"))
     start = datetime(2019, 5, 6, 10, 0)
     with store.session() as s:
         for number in (on_time, late, missing):
@@ -157,6 +175,15 @@ def test_family_notice_within_24_hours(store: Store) -> None:
     }
     with pytest.raises(TransitionRefused, match="已登记"), store.session() as s:
         notify_family(s, actor=actor_for(s, "inv"), number=late, at=datetime(2019, 5, 7, 12, 0))
+    # The moment the notice is due is stored as a time, and every reading of the case says how late it was or is.
+    with store.session() as s:
+        assert s.scalar(text("SELECT count(*) FROM detentions WHERE family_notice_due_at IS NOT NULL")) == 3
+    assert _show(store, late)["detention"]["family_notice_due_at"] == "2019-05-07T10:00"
+    assert _show(store, late)["detention"]["family_notice_hours_late"] == 1
+    assert _show(store, on_time)["detention"]["family_notice_hours_late"] is None
+    with store.session() as s:
+        still = show_case(s, actor=actor_for(s, "leader"), number=missing, now=datetime(2019, 5, 7, 15, 0))
+    assert still.detention is not None and still.detention["family_notice_hours_late"] == 5
     # The case where nobody told the family is on the overdue list the day after.
     with store.session() as s:
         overdue = list_overdue(s, actor=actor_for(s, "leader"), as_of=date(2019, 5, 8), kinds=CASE_KINDS)
@@ -230,7 +257,7 @@ def test_recommendation_follow_up_deadline(store: Store) -> None:
         assert rec.due == date(2019, 7, 3)
     with store.session() as s:
         assert [
-            r["number"] for r in list_cases(s, actor=actor_for(s, "leader"), overdue=True, as_of=date(2019, 7, 4))
+            r.number for r in list_cases(s, actor=actor_for(s, "leader"), overdue=True, as_of=date(2019, 7, 4))
         ] == [number]
         overdue = list_overdue(s, actor=actor_for(s, "leader"), as_of=date(2019, 7, 4), kinds=CASE_KINDS)
         assert [r["rule"] for r in overdue] == ["recommendation_followup"]
@@ -249,9 +276,57 @@ def test_cases_are_hidden_from_their_subject_and_other_units(store: Store) -> No
         s.execute(text(f"UPDATE users SET id_number = '{SUBJECT_ID}' WHERE username = 'leader2'"))
     with store.session() as s:
         assert list_cases(s, actor=actor_for(s, "leader2")) == []
-        assert [r["number"] for r in list_cases(s, actor=actor_for(s, "leader"))] == [number]
+        assert [r.number for r in list_cases(s, actor=actor_for(s, "leader"))] == [number]
         assert list_cases(s, actor=actor_for(s, "county_inv")) == []
     with pytest.raises(AccessDenied):
         _show(store, number, "leader2")
     with pytest.raises(AccessDenied):
         _show(store, number, "county_inv")
+
+
+def test_one_open_case_per_person_and_clue(store: Store) -> None:
+    build_world2(store)
+    clue = _clue(store)
+    first = _open(store, clue, subject_id_number=SUBJECT_ID)
+    # The same person by ID number, even under another spelling of the name: refused, the first case named.
+    with pytest.raises(TransitionRefused, match=f"尚未审结的案件 {first}.*open case on the same clue: {first}"):
+        _open(store, clue, subject_id_number=SUBJECT_ID, subject_name="张  某")
+    # Without an ID number, by name and unit: the same name in the same post is the same person ...
+    second = _open(store, clue, subject_name="刘某")
+    with pytest.raises(TransitionRefused, match=second):
+        _open(store, clue, subject_name="刘某")
+    # ... another person of the same name in another unit is not.
+    with store.session() as s:
+        third = open_case(
+            s, actor=actor_for(s, "inv"), approver="leader", subject_name="刘某", subject_position="某乡乡长",
+            clue_number=clue, on=date(2019, 5, 6),
+        ).number  # fmt: skip
+    assert third != second
+    # Once the first case is concluded, the person may be the subject of a new case on the same clue.
+    with store.session() as s:
+        conclude_case(s, actor=actor_for(s, "leader"), number=first, reason="不予处理", on=date(2019, 6, 3))
+    assert _open(store, clue, subject_id_number=SUBJECT_ID, on=date(2019, 6, 4)) not in (first, second, third)
+
+
+def test_a_case_opens_only_from_an_approved_investigation_or_a_direct_decision(store: Store) -> None:
+    build_world2(store)
+    pending = _clue(store, investigate=False)
+    with pytest.raises(TransitionRefused, match="未经批准为「移送审查调查」.*has no approved disposal"):
+        _open(store, pending)
+    # A clue approved for verification (初步核实) is not a decision to open a case either.
+    with store.session() as s:
+        act(s, actor=actor_for(s, "manager"), number=pending, action="assign", on=date(2019, 4, 20),
+            args={"handler": "inv"})  # fmt: skip
+        act(s, actor=actor_for(s, "inv"), number=pending, action="propose", on=date(2019, 4, 20),
+            args={"method": "初步核实", "reason": "核实"})  # fmt: skip
+        act(s, actor=actor_for(s, "leader"), number=pending, action="approve", on=date(2019, 4, 20))
+    with pytest.raises(TransitionRefused, match="移送审查调查"):
+        _open(store, pending)
+    # No source at all: refused, in both languages.
+    with pytest.raises(TransitionRefused, match="直接立案.*open it directly"), store.session() as s:
+        open_case(s, actor=actor_for(s, "inv"), approver="leader", subject_name="张某", on=date(2019, 5, 6))
+    # A leader's recorded decision to open directly: accepted, kept on the case and in its history.
+    number = _open(store, pending, direct_basis="经纪委常委会研究，决定直接立案审查调查")
+    shown = _show(store, number)
+    assert shown["direct_basis"] == "经纪委常委会研究，决定直接立案审查调查" and shown["approved_by"] == "leader"
+    assert shown["history"][0]["data"]["direct"] == "经纪委常委会研究，决定直接立案审查调查"

@@ -100,7 +100,7 @@ def test_marks_on_cases_and_gang_cases(store: Store) -> None:
         set_mark(
             s, actor=actor_for(s, "leader"), entity_kind="case", number=case, kind="挂牌督办", reason="典型", on=DAY
         )
-        shown = show_case(s, actor=actor_for(s, "leader"), number=case)
+        shown = show_case(s, actor=actor_for(s, "leader"), number=case).to_json()
     assert [m["kind"] for m in shown["marks"]] == ["flagged"]
     assert shown["history"][-1]["action"] == "set_mark"
     with pytest.raises(AccessDenied), store.session() as s:

@@ -130,7 +130,7 @@ def test_review_then_recheck_one_level_up(store: Store) -> None:
 
 def show_case_for(store: Store, number: str) -> dict[str, object]:
     with store.session() as s:
-        return show_case(s, actor=actor_for(s, "leader"), number=number)
+        return show_case(s, actor=actor_for(s, "leader"), number=number).to_json()
 
 
 def test_reduce_and_redact_names_and_numbers() -> None:
