@@ -14,7 +14,7 @@ def test_case_review_bulletin_and_stats_rebuild(home: Path, tmp_path: Path) -> N
     clue = js(home, "clue", "list", user="clerk")[0]["number"]
     case = js(
         home, "case", "open", "--approver", "boss", "--subject", "张建国", "--position", "某局局长",
-        "--clue", clue, "--on", "2019-05-06", user="inv",
+        "--clue", clue, "--direct", "经研究决定直接立案", "--on", "2019-05-06", user="inv",
     )["number"]  # fmt: skip
     js(
         home,

@@ -330,3 +330,102 @@ def test_a_case_opens_only_from_an_approved_investigation_or_a_direct_decision(s
     shown = _show(store, number)
     assert shown["direct_basis"] == "经纪委常委会研究，决定直接立案审查调查" and shown["approved_by"] == "leader"
     assert shown["history"][0]["data"]["direct"] == "经纪委常委会研究，决定直接立案审查调查"
+
+
+def test_outcomes_agree_with_each_other(store: Store) -> None:
+    build_world2(store)
+    number = _open(store, _clue(store))
+
+    def outcome(kind: str, value: str, form: Any = None) -> None:
+        with store.session() as s:
+            record_outcome(s, actor=actor_for(s, "leader"), number=number, kind=kind, value=value, form=form,
+                           on=date(2019, 9, 2))  # fmt: skip
+
+    # The class of the four forms must fit: 开除党籍 is never 第一种形态, a prosecution only the fourth.
+    with pytest.raises(ValidationError, match="不能计为第一种形态.*第三种形态、第四种形态"):
+        outcome("党纪处分", "开除党籍", 1)
+    with pytest.raises(ValidationError, match="cannot count as form 2"):
+        outcome("移送审查起诉", "移送审查起诉", 2)
+    with pytest.raises(ValidationError, match="第二种形态"):
+        outcome("政务处分", "记过", 3)
+    outcome("党纪处分", "开除党籍", 4)
+    outcome("政务处分", "开除", 4)
+    outcome("移送审查起诉", "移送审查起诉", 4)
+    # At most one party sanction and one 政务处分 in force per case.
+    with pytest.raises(TransitionRefused, match="已有生效的党纪处分「开除党籍」.*only one may stand"):
+        outcome("党纪处分", "留党察看", 3)
+    with pytest.raises(TransitionRefused, match="政务处分"):
+        outcome("政务处分", "撤职", 3)
+    assert [(o["value"], o["form_zh"]) for o in _show(store, number)["outcomes"]] == [
+        ("开除党籍", "第四种形态"),
+        ("开除", "第四种形态"),
+        ("移送审查起诉", "第四种形态"),
+    ]
+
+
+def test_measures_of_the_revised_supervision_law(store: Store) -> None:
+    from sanwang.services.measures import further_extend_detention, recount_detention, take_measure
+
+    build_world2(store)
+    clue = _clue(store)
+    number = _open(store, clue, on=date(2025, 5, 6))
+
+    def measure(kind: str, on: date, approver: str = "leader2") -> Any:
+        with store.session() as s:
+            return take_measure(s, actor=actor_for(s, "inv"), number=number, kind=kind, approver=approver,
+                                reason="自动投案", on=on)  # fmt: skip
+
+    # Before 1 June 2025 the law had no 管护: refused, in both languages.
+    with pytest.raises(TransitionRefused, match="2025-06-01.*came into force"):
+        measure("guanhu", date(2025, 5, 30))
+    with pytest.raises(TransitionRefused, match="批准人不是领导"):
+        measure("guanhu", date(2025, 6, 3), approver="manager")
+    m = measure("guanhu", date(2025, 6, 3))
+    assert (m.kind, m.due) == ("guanhu", date(2025, 6, 10))
+    with pytest.raises(TransitionRefused, match="已在管护中"):
+        measure("guanhu", date(2025, 6, 4))
+    shown = _show(store, number)
+    assert ("guanhu", "2025-06-10") in [(d["rule"], d["due"]) for d in shown["deadlines"]]
+    assert shown["measures"][0]["kind_zh"] == "管护" and shown["history"][-1]["action"] == "guanhu"
+
+    other = _open(store, clue, subject_name="李某", on=date(2025, 5, 6))
+    start = date(2025, 7, 1)
+
+    def further(on: date, ref: str | None = "国监委〔2025〕12号") -> Any:
+        with store.session() as s:
+            return further_extend_detention(s, actor=actor_for(s, "inv"), number=other, approver="pleader",
+                                            reason="可能判处十年有期徒刑以上刑罚", approval_ref=ref, on=on)  # fmt: skip
+
+    with store.session() as s:
+        detain(s, actor=actor_for(s, "inv"), number=other, approver="pleader", on=start)
+    with pytest.raises(TransitionRefused, match="须先依法延长一次"):
+        further(date(2025, 9, 20))
+    with store.session() as s:
+        d = extend_detention(s, actor=actor_for(s, "inv"), number=other, approver="pleader", reason="案情复杂",
+                             on=date(2025, 9, 25))  # fmt: skip
+        extended = d.due
+    with pytest.raises(TransitionRefused, match="国家监察委员会批准.*approval-ref"):
+        further(date(2025, 12, 20), ref=None)
+    d = further(date(2025, 12, 20))
+    assert d.further_extensions == 1 and d.due > extended
+    with pytest.raises(TransitionRefused, match="再延长过"):
+        further(date(2025, 12, 22))
+
+    # 重新计算: from the day the new offence is found, approved one level up (the province for a city case), once.
+    def recount(on: date, approver: str = "pleader") -> Any:
+        with store.session() as s:
+            return recount_detention(s, actor=actor_for(s, "inv"), number=other, approver=approver,
+                                     reason="发现另有不同种的重大职务犯罪", on=on)  # fmt: skip
+
+    with pytest.raises(TransitionRefused, match="上一级"):
+        recount(date(2026, 1, 5), approver="leader")
+    d = recount(date(2026, 1, 5))
+    assert d.recounted_on == date(2026, 1, 5) and d.due >= date(2026, 4, 5)
+    with pytest.raises(TransitionRefused, match="以一次为限"):
+        recount(date(2026, 1, 6))
+    shown = _show(store, other)
+    open_rules = [x["rule"] for x in shown["deadlines"] if x["met_on"] is None]
+    assert "detention_recount" in open_rules and "detention" not in open_rules
+    with store.session() as s:
+        release(s, actor=actor_for(s, "inv"), number=other, on=date(2026, 2, 2))
+    assert [x for x in _show(store, other)["deadlines"] if x["met_on"] is None and "detention" in x["rule"]] == []
