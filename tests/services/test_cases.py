@@ -51,7 +51,9 @@ def _clue(store: Store, unit: str = CITY, clerk: str = "clerk", *, investigate: 
 
 def approve_investigation(store: Store, number: str, *, county: bool = False) -> None:
     """Dispose the clue 移送审查调查 and have a leader approve it: the source a case opens from."""
-    manager, handler, leader = ("county_clerk", "county_inv", "county_leader") if county else ("manager", "inv", "leader")
+    manager, handler, leader = (
+        ("county_clerk", "county_inv", "county_leader") if county else ("manager", "inv", "leader")
+    )
     steps: list[tuple[str, str, dict[str, Any]]] = [
         (manager, "assign", {"handler": handler}),
         (handler, "propose", {"method": "移送审查调查", "reason": "涉嫌严重违纪违法"}),

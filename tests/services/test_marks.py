@@ -95,7 +95,12 @@ def test_marks_on_cases_and_gang_cases(store: Store) -> None:
     clue = _clue(store)
     with store.session() as s:
         case = open_case(
-            s, actor=actor_for(s, "inv"), approver="leader", subject_name="张某", clue_number=clue, on=DAY,
+            s,
+            actor=actor_for(s, "inv"),
+            approver="leader",
+            subject_name="张某",
+            clue_number=clue,
+            on=DAY,
             direct_basis="经领导研究决定直接立案",
         ).number
         set_mark(

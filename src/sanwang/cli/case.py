@@ -228,7 +228,12 @@ def measure_end(
 
     with unit_of_work(as_user) as (s, actor):
         m = end_measure(s, actor=actor, measure_id=measure_id, reason=reason or "", on=day(on))
-        data = {"measure": m.id, "kind": m.kind, "ended_on": m.ended_on, "late": bool(m.ended_on and m.ended_on > m.due)}
+        data = {
+            "measure": m.id,
+            "kind": m.kind,
+            "ended_on": m.ended_on,
+            "late": bool(m.ended_on and m.ended_on > m.due),
+        }
     emit(data, as_json, lambda d: out.print(f"已解除措施 #{d['measure']}"))
 
 

@@ -70,7 +70,7 @@ def _need_investigating(snap: CaseSnapshot, m: Measure) -> None:
 def check_case_measure(
     snap: CaseSnapshot, code: str, actor: Actor, approval: MeasureApproval, on: date, reason: str
 ) -> Measure:
-    """管护 / 责令候查 on a case now: in force on ``on``, approved as configured, not while detained or already taken."""
+    """管护 / 责令候查 on a case now: in force on ``on``, approved as configured, not while detained nor twice."""
     if code not in CASE_MEASURES:
         raise refuse(f"未知措施「{code}」，可选：管护、责令候查", f"unknown measure {code!r}: guanhu or zeling_houcha")
     m = case_rules().measure(code)
@@ -80,7 +80,9 @@ def check_case_measure(
     if not reason.strip():
         raise refuse(f"{m.name}须写明理由", f"{m.code} needs a reason")
     if snap.detention is not None and snap.detention.active:
-        raise refuse(f"被审查调查人正在留置中，不能同时{m.name}", f"the person is detained: no {m.code} at the same time")
+        raise refuse(
+            f"被审查调查人正在留置中，不能同时{m.name}", f"the person is detained: no {m.code} at the same time"
+        )
     if any(kind == code and ended is None for kind, ended in snap.measures):
         raise refuse(f"本案已在{m.name}中", f"the case already has {m.code} in force")
     _approve(snap, m, approval)
@@ -125,13 +127,12 @@ def check_recount(snap: CaseSnapshot, actor: Actor, approval: MeasureApproval, o
     need_role(actor, OPEN_CASE_ROLES, f"提请{m.name}", f"proposing {m.code}")
     if d.recounted_on is not None:
         raise refuse(
-            f"留置时间已于 {d.recounted_on.isoformat()} 重新计算过，以一次为限", f"already recounted on {d.recounted_on}"
+            f"留置时间已于 {d.recounted_on.isoformat()} 重新计算过，以一次为限",
+            f"already recounted on {d.recounted_on}",
         )
     if on < d.started_on:
         raise refuse("发现新罪行的日期不能早于留置开始", "the new offence cannot be found before the detention began")
     if not reason.strip():
-        raise refuse(
-            f"{m.name}须写明新发现的重大职务犯罪", f"{m.code} needs the new serious offence that was found"
-        )
+        raise refuse(f"{m.name}须写明新发现的重大职务犯罪", f"{m.code} needs the new serious offence that was found")
     _approve(snap, m, approval)
     return m

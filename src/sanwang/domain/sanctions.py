@@ -155,7 +155,9 @@ class CaseRules(BaseModel):
             if m.code == code:
                 return m
         raise ValidationError(
-            f"未配置措施「{code}」（sanctions.yaml 的 measures）", f"no measure {code!r} in sanctions.yaml", field="measure"
+            f"未配置措施「{code}」（sanctions.yaml 的 measures）",
+            f"no measure {code!r} in sanctions.yaml",
+            field="measure",
         )
 
     def kind_name(self, code: str) -> str:

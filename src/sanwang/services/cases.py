@@ -724,9 +724,7 @@ class CaseDetail:
 def _detention_view(d: Detention, now: datetime) -> dict[str, Any]:
     due_at = d.family_notice_due_at
     late = (
-        family_notice_lateness(due_at, d.family_notified_at, bool(d.notify_waiver), now)
-        if due_at is not None
-        else None
+        family_notice_lateness(due_at, d.family_notified_at, bool(d.notify_waiver), now) if due_at is not None else None
     )
     return {
         "started_on": d.started_on.isoformat(),

@@ -122,6 +122,27 @@ def _restart(session: Session, case: DisciplineCase, d: Detention, rule: str, tr
     return due
 
 
+def _record(
+    session: Session,
+    case: DisciplineCase,
+    action: str,
+    actor: Actor,
+    day: date,
+    reason: str,
+    old: date,
+    new: date,
+    approval: MeasureApproval,
+) -> None:
+    data = {
+        "old_due": old.isoformat(),
+        "new_due": new.isoformat(),
+        "approved_by": approval.approver.user_id,
+        "approval_ref": approval.approval_ref,
+    }
+    record(session, "case", case.id, action, actor=actor, day=day, from_state=case.state, to_state=case.state,
+           reason=reason.strip(), data=data)  # fmt: skip
+
+
 def further_extend_detention(
     session: Session,
     *,
@@ -141,9 +162,7 @@ def further_extend_detention(
     old = d.due
     new_due = _restart(session, case, d, m.rule, old, day)
     d.further_extensions = (d.further_extensions or 0) + 1
-    record(session, "case", case.id, m.code, actor=actor, day=day, from_state=case.state, to_state=case.state,
-           reason=reason.strip(), data={"old_due": old.isoformat(), "new_due": new_due.isoformat(),
-                                        "approved_by": approval.approver.user_id, "approval_ref": approval.approval_ref})  # fmt: skip
+    _record(session, case, m.code, actor, day, reason, old, new_due, approval)
     return d
 
 
@@ -166,12 +185,9 @@ def recount_detention(
     old = d.due
     new_due = _restart(session, case, d, m.rule, day, day)
     d.recounted_on = day
-    record(session, "case", case.id, m.code, actor=actor, day=day, from_state=case.state, to_state=case.state,
-           reason=reason.strip(), data={"old_due": old.isoformat(), "new_due": new_due.isoformat(),
-                                        "approved_by": approval.approver.user_id, "approval_ref": approval.approval_ref})  # fmt: skip
+    _record(session, case, m.code, actor, day, reason, old, new_due, approval)
     return d
 
 
 def list_measures(session: Session, case: DisciplineCase) -> list[CaseMeasure]:
     return list(session.scalars(select(CaseMeasure).where(CaseMeasure.case_id == case.id).order_by(CaseMeasure.id)))
-

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sanwang.domain.cases import check_one_in_force
 from sanwang.domain.errors import NotFound, TransitionRefused
 from sanwang.domain.reviews import (
     ReviewLevel,
@@ -21,7 +22,6 @@ from sanwang.domain.reviews import (
 from sanwang.domain.sanctions import case_rules
 from sanwang.domain.workflow import Actor
 from sanwang.services import deadlines
-from sanwang.domain.cases import check_one_in_force
 from sanwang.services.cases import _unit_ref, check_case, get_case, snapshot, standing_outcome
 from sanwang.services.context import business_day, record
 from sanwang.services.policy import own_commission_id

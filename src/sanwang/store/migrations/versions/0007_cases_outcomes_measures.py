@@ -92,7 +92,9 @@ def upgrade() -> None:
         text = (data or {}).get("started_at")
         at = datetime.fromisoformat(text) if text else None
         due = at + timedelta(hours=24) if at else datetime.combine(started_on + timedelta(days=1), time(23, 59, 59))
-        op.execute(_detentions.update().where(_detentions.c.id == det_id).values(started_at=at, family_notice_due_at=due))
+        op.execute(
+            _detentions.update().where(_detentions.c.id == det_id).values(started_at=at, family_notice_due_at=due)
+        )
     in_force: dict[int, int] = {}  # original outcome → the one now standing for it
     rows = conn.execute(
         sa.select(_reviews.c.outcome_id, _reviews.c.decided_on, _reviews.c.result, _reviews.c.new_outcome_id)
