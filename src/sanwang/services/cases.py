@@ -6,7 +6,9 @@ transaction that writes the case, after locking the opening unit's row (``SELECT
 SQLite's ``BEGIN IMMEDIATE`` already serialises writers), and the unique constraint on ``number`` is the last
 guard. A failed opening rolls back whole and burns no number.
 
-Review applications (复审/复核) are not implemented here yet.
+Reviews (复审/复核) are decided in :mod:`sanwang.services.reviews`; the outcomes they retire stay, and
+``outcomes_in_force`` says which stand. The measures of the revised Supervision Law are in
+:mod:`sanwang.services.measures`.
 """
 
 from __future__ import annotations
