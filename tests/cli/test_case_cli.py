@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.cells import cell_len
+
 from tests.cli.test_cli import GOOD, home, js, run, write_csv
 
 __all__ = ["home"]  # the fixture, imported for pytest
@@ -14,7 +16,7 @@ def test_case_review_bulletin_and_stats_rebuild(home: Path, tmp_path: Path) -> N
     clue = js(home, "clue", "list", user="clerk")[0]["number"]
     case = js(
         home, "case", "open", "--approver", "boss", "--subject", "张建国", "--position", "某局局长",
-        "--clue", clue, "--on", "2019-05-06", user="inv",
+        "--clue", clue, "--direct", "经研究决定直接立案", "--on", "2019-05-06", user="inv",
     )["number"]  # fmt: skip
     js(
         home,
@@ -32,6 +34,13 @@ def test_case_review_bulletin_and_stats_rebuild(home: Path, tmp_path: Path) -> N
         user="boss",
     )
     outcome = js(home, "case", "show", case, user="boss")["outcomes"][0]["id"]
+    # For people: Chinese at 80 columns, no English keys or stored codes, no zero-width column.
+    shown = run(home, "case", "show", case, user="boss", columns=80).stdout
+    assert "处理结果" in shown and "第二种形态" in shown and "生效" in shown and "直接立案决定" in shown
+    for code in ("number", "state_zh", "approved_by", "party", "outcomes", "investigating"):
+        assert code not in shown
+    assert max(cell_len(line) for line in shown.splitlines()) <= 80
+    assert "││" not in shown
     late = run(
         home, "case", "review-apply", case, "--outcome", str(outcome), "--grounds", "处分过重", "--on", "2019-10-09",
         user="clerk", ok=False,

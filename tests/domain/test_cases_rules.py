@@ -302,15 +302,25 @@ def test_waiver_needs_a_leader_and_a_reason() -> None:
 
 
 def test_open_case_guards() -> None:
+    from sanwang.domain.cases import ClueSource
+
+    approved = ClueSource("530600-2019-XF-00001", "investigate", "case_opened", True)
     with pytest.raises(TransitionRefused, match="批准人不是领导"):
-        check_open_case(INVESTIGATOR, INVESTIGATOR, subject_name="张三", has_source=True)
+        check_open_case(INVESTIGATOR, INVESTIGATOR, subject_name="张三", clue=approved, direct_basis=None)
     with pytest.raises(TransitionRefused, match="提请人本人"):
-        check_open_case(LEADER, LEADER, subject_name="张三", has_source=True)
-    with pytest.raises(TransitionRefused, match="来源"):
-        check_open_case(INVESTIGATOR, LEADER, subject_name="张三", has_source=False)
+        check_open_case(LEADER, LEADER, subject_name="张三", clue=approved, direct_basis=None)
+    with pytest.raises(TransitionRefused, match="--direct"):
+        check_open_case(INVESTIGATOR, LEADER, subject_name="张三", clue=None, direct_basis=None)
     with pytest.raises(TransitionRefused, match="姓名"):
-        check_open_case(INVESTIGATOR, LEADER, subject_name=" ", has_source=True)
-    check_open_case(INVESTIGATOR, LEADER, subject_name="张三", has_source=True)
+        check_open_case(INVESTIGATOR, LEADER, subject_name=" ", clue=approved, direct_basis=None)
+    held = ClueSource("530600-2019-XF-00002", "hold", None, True)
+    with pytest.raises(TransitionRefused, match="未经批准"):
+        check_open_case(INVESTIGATOR, LEADER, subject_name="张三", clue=held, direct_basis=None)
+    with pytest.raises(TransitionRefused, match="LA-0001"):
+        check_open_case(INVESTIGATOR, LEADER, subject_name="张三", clue=approved, direct_basis=None,
+                        already_open="530600-2019-LA-0001")  # fmt: skip
+    check_open_case(INVESTIGATOR, LEADER, subject_name="张三", clue=approved, direct_basis=None)
+    check_open_case(INVESTIGATOR, LEADER, subject_name="张三", clue=None, direct_basis="经常委会研究决定直接立案")
     assert case_number("530600", 2019, 1) == "530600-2019-LA-0001"
 
 

@@ -41,6 +41,8 @@ EXPECTED = {
     "detention": (3, "months", "detention_started", (3, "months")),
     "protective_custody": (7, "days", "protective_custody_started", (3, "days")),
     "await_investigation": (12, "months", "await_investigation_started", None),
+    "detention_further_extension": (2, "months", "detention_extension_ended", None),
+    "detention_recount": (3, "months", "new_serious_offence_found", None),
     "review_application": (1, "months", "decision_served", None),
     "review_decision": (1, "months", "review_applied", None),
     "recheck_decision": (2, "months", "recheck_applied", None),

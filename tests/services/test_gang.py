@@ -73,6 +73,7 @@ def _open_umbrella_case(store: Store) -> str:
             subject_rank="乡科级",
             gang_number=GANG,
             umbrella=True,
+            direct_basis="同步立案：涉黑案件关联的公职人员",
             on=date(2019, 4, 1),
         )
         return case.number

@@ -95,12 +95,18 @@ def test_marks_on_cases_and_gang_cases(store: Store) -> None:
     clue = _clue(store)
     with store.session() as s:
         case = open_case(
-            s, actor=actor_for(s, "inv"), approver="leader", subject_name="张某", clue_number=clue, on=DAY
+            s,
+            actor=actor_for(s, "inv"),
+            approver="leader",
+            subject_name="张某",
+            clue_number=clue,
+            on=DAY,
+            direct_basis="经领导研究决定直接立案",
         ).number
         set_mark(
             s, actor=actor_for(s, "leader"), entity_kind="case", number=case, kind="挂牌督办", reason="典型", on=DAY
         )
-        shown = show_case(s, actor=actor_for(s, "leader"), number=case)
+        shown = show_case(s, actor=actor_for(s, "leader"), number=case).to_json()
     assert [m["kind"] for m in shown["marks"]] == ["flagged"]
     assert shown["history"][-1]["action"] == "set_mark"
     with pytest.raises(AccessDenied), store.session() as s:

@@ -55,6 +55,7 @@ def _case(store: Store, *, id_number: str | None = None, position: str = "某镇
             gang_number=GANG,
             umbrella=True,
             on=date(2019, 4, 1),
+            direct_basis="同步立案：涉黑案件关联的公职人员",
             **kw,  # type: ignore[arg-type]
         ).number
 
@@ -150,7 +151,7 @@ def test_a_subject_without_id_number_is_recused_by_name_and_unit(store: Store) -
         with pytest.raises(AccessDenied):
             show_case(s, actor=me, number=number)
         assert list_cases(s, actor=me) == []
-        assert [c["number"] for c in list_cases(s, actor=actor_for(s, "leader"))] == [number]
+        assert [c.number for c in list_cases(s, actor=actor_for(s, "leader"))] == [number]
 
 
 def test_recusal_binds_administrators_in_case_lists_too(store: Store) -> None:

@@ -8,13 +8,13 @@ import pytest
 
 from sanwang.domain.errors import AccessDenied, TransitionRefused, ValidationError
 from sanwang.services.bulletins import draft_bulletin, redact, reduce_name
-from sanwang.services.cases import record_outcome, show_case
+from sanwang.services.cases import outcomes_in_force, record_outcome, show_case
 from sanwang.services.clues import ClueDraft, SubjectDraft, register_clues
 from sanwang.services.context import actor_for, unit_by_code
 from sanwang.services.marks import list_overdue
 from sanwang.services.reviews import apply_review, decide_review
 from sanwang.store.db import Store
-from tests.services.test_cases import _open
+from tests.services.test_cases import _open, approve_investigation
 from tests.services.world import CITY
 from tests.services.world2 import build_world2
 
@@ -32,6 +32,7 @@ def _case_with_outcome(store: Store) -> tuple[str, int]:
             subjects=(SubjectDraft(name="张建国", position="局长"),),
         )
         [(_, clue)] = register_clues(s, actor=actor_for(s, "clerk"), unit=unit_by_code(s, CITY), drafts=[draft])
+    approve_investigation(store, clue)
     number = _open(store, clue, subject_name="张建国")
     with store.session() as s:
         o = record_outcome(
@@ -130,7 +131,7 @@ def test_review_then_recheck_one_level_up(store: Store) -> None:
 
 def show_case_for(store: Store, number: str) -> dict[str, object]:
     with store.session() as s:
-        return show_case(s, actor=actor_for(s, "leader"), number=number)
+        return show_case(s, actor=actor_for(s, "leader"), number=number).to_json()
 
 
 def test_reduce_and_redact_names_and_numbers() -> None:
@@ -164,3 +165,51 @@ def test_bulletin_names_the_official_and_reduces_everyone_else(store: Store) -> 
         with pytest.raises(AccessDenied):
             draft_bulletin(s, actor=actor_for(s, "county_leader"), number=number, facts=facts)
     assert [h["action"] for h in show_case_for(store, number)["history"]].count("bulletin_drafted") == 2  # type: ignore[union-attr]
+
+
+def _review(store: Store, number: str, outcome: int, result: str, **kw: object) -> None:
+    with store.session() as s:
+        review = apply_review(
+            s, actor=actor_for(s, "manager"), number=number, outcome_id=outcome, level="复审", grounds="不服",
+            on=date(2019, 9, 20),
+        ).id  # fmt: skip
+        decide_review(
+            s, actor=actor_for(s, "leader"), review_id=review, result=result, decision="经复审", on=date(2019, 10, 8),
+            **kw,  # type: ignore[arg-type]
+        )  # fmt: skip
+
+
+def test_a_change_retires_the_original_and_only_the_outcome_in_force_counts(store: Store) -> None:
+    number, outcome = _case_with_outcome(store)
+    _review(store, number, outcome, "变更", new_value="严重警告", form=2)
+    shown = show_case_for(store, number)
+    outcomes = shown["outcomes"]
+    assert isinstance(outcomes, list)
+    # The history keeps both; only the changed one is in force, and the original names its successor.
+    assert [(o["value"], o["in_force"], o["retired_on"]) for o in outcomes] == [
+        ("留党察看", False, "2019-10-08"),
+        ("严重警告", True, None),
+    ]
+    assert outcomes[0]["superseded_by"] == outcomes[1]["id"]
+    with store.session() as s:
+        assert [o.value for o in outcomes_in_force(s)] == ["严重警告"]
+        assert [o.value for o in outcomes_in_force(s, date(2019, 10, 7))] == ["留党察看"]  # before the decision
+        text = draft_bulletin(s, actor=actor_for(s, "leader"), number=number, facts="张建国收受财物。")["text"]
+        # A second party sanction while the changed one stands is still refused.
+        with pytest.raises(TransitionRefused, match="严重警告"):
+            record_outcome(s, actor=actor_for(s, "leader"), number=number, kind="党纪处分", value="警告", form=2,
+                           on=date(2019, 10, 9))  # fmt: skip
+    assert "严重警告" in text and "留党察看" not in text
+
+
+def test_a_revocation_leaves_nothing_in_force_to_publish(store: Store) -> None:
+    number, outcome = _case_with_outcome(store)
+    _review(store, number, outcome, "撤销")
+    with store.session() as s:
+        assert outcomes_in_force(s) == []
+        with pytest.raises(TransitionRefused, match="生效的处理结果"):
+            draft_bulletin(s, actor=actor_for(s, "leader"), number=number, facts="张建国收受财物。")
+        # With the first one revoked, a new party sanction may be decided.
+        record_outcome(s, actor=actor_for(s, "leader"), number=number, kind="党纪处分", value="警告", form=2,
+                       on=date(2019, 10, 9))  # fmt: skip
+        assert [o.value for o in outcomes_in_force(s)] == ["警告"]

@@ -71,6 +71,8 @@ def _populate(store: Store) -> dict[str, Any]:
         s.add(CaseReview(case_id=w1, outcome_id=revoked, level="review", unit_id=city, served_on=date(2019, 6, 2),
                          applied_on=date(2019, 6, 10), grounds="g", recorded_by=leader, decided_on=date(2019, 7, 1),
                          result="revoked", decision="撤销", decided_by=leader))  # fmt: skip
+        # as the review service records it: the revoked outcome retires on the decision day
+        s.get(Outcome, revoked).retired_on = date(2019, 7, 1)  # type: ignore[union-attr]
         outcome(l1, "prosecution", 4, date(2019, 11, 1))
         outcome(l2, "organisational", 2, date(2019, 11, 2))
         outcome(l1, "organisational", 1, date(2019, 12, 1))  # 李四: first form, after the baseline

@@ -24,7 +24,7 @@ def test_migrations_match_the_tables(store: Store) -> None:
 
 def test_upgrade_is_idempotent(store: Store) -> None:
     first = store.upgrade()
-    assert store.upgrade() == first == "0010_gang"
+    assert store.upgrade() == first == "0011_cases"
 
 
 def test_a_populated_ledger_migrates_down_and_up(store: Store) -> None:

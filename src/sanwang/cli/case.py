@@ -63,11 +63,14 @@ def open_(
     gang: str | None = typer.Option(None, "--gang", help="涉黑涉恶案件公安编号 / gang case"),
     umbrella: bool = typer.Option(False, "--umbrella", help="涉嫌充当保护伞 / umbrella conduct"),
     team: list[str] = typer.Option([], "--team", help="专案组成员登录名 / team member"),
+    direct: str | None = typer.Option(
+        None, "--direct", help="直接立案的决定（无经批准的移送审查调查线索时必填） / the decision to open directly"
+    ),
     as_user: str | None = AS_USER,
     on: str | None = ON,
     as_json: bool = JSON,
 ) -> None:
-    """立案审查调查（须另一位领导批准） / open a case, approved by a leader other than you."""
+    """立案审查调查：来自经批准移送审查调查的线索，或领导直接立案的决定 / open a case."""
     from sanwang.services.cases import open_case, summary_row
 
     with unit_of_work(as_user) as (s, actor):
@@ -83,9 +86,10 @@ def open_(
             gang_number=gang,
             umbrella=umbrella,
             team=team,
+            direct_basis=direct,
             on=day(on),
         )
-        data = summary_row(s, case)
+        data = summary_row(s, case).to_json()
     emit(data, as_json, _print("已立案 / opened"))
 
 
@@ -95,6 +99,7 @@ def _detention(d: Any, number: str) -> dict[str, Any]:
         "started_on": d.started_on.isoformat(),
         "due": d.due.isoformat(),
         "extensions": d.extensions,
+        "family_notice_due_at": d.family_notice_due_at.isoformat() if d.family_notice_due_at else None,
         "family_notified_at": d.family_notified_at.isoformat() if d.family_notified_at else None,
         "notify_waiver": d.notify_waiver,
         "released_on": d.released_on.isoformat() if d.released_on else None,
@@ -176,6 +181,102 @@ def extend(
         d = extend_detention(s, actor=actor, number=number, approver=approver, reason=reason, on=day(on))
         data = _detention(d, number)
     emit(data, as_json, lambda x: out.print(f"留置延至 / extended to {x['due']}"))
+
+
+APPROVAL_REF = typer.Option(
+    None, "--approval-ref", help="国家监察委员会批准文号（再延长须填） / the national commission's approval reference"
+)
+MEASURES = {"管护": "guanhu", "责令候查": "zeling_houcha", "guanhu": "guanhu", "zeling_houcha": "zeling_houcha"}
+
+
+@app.command("measure")
+def measure(
+    number: str = NUMBER,
+    kind: str = typer.Option(..., "--kind", help="管护 | 责令候查"),
+    approver: str = APPROVER,
+    reason: str = typer.Option(..., "--reason", help="理由 / reason"),
+    approval_ref: str | None = APPROVAL_REF,
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """采取管护或责令候查（2025年6月1日起施行的监察法） / take 管护 or 责令候查 (law in force from 2025-06-01)."""
+    from sanwang.services.measures import take_measure
+
+    code = MEASURES.get(kind.strip())
+    if code is None:
+        raise ValidationError(f"未知措施「{kind}」，可选：管护、责令候查", f"unknown measure {kind!r}", field="--kind")
+    with unit_of_work(as_user) as (s, actor):
+        m = take_measure(
+            s, actor=actor, number=number, kind=code, approver=approver, reason=reason,
+            approval_ref=approval_ref, on=day(on),
+        )  # fmt: skip
+        data = {"number": number, "measure": m.id, "kind": m.kind, "decided_on": m.decided_on, "due": m.due}
+    emit(data, as_json, lambda d: out.print(f"已采取{kind}：措施 #{d['measure']}，期限 {d['due']}"))
+
+
+@app.command("measure-end")
+def measure_end(
+    measure_id: int = typer.Argument(..., help="措施编号（case show 可见） / measure id"),
+    reason: str | None = typer.Option(None, "--reason", help="理由 / reason"),
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """解除管护或责令候查 / end 管护 or 责令候查."""
+    from sanwang.services.measures import end_measure
+
+    with unit_of_work(as_user) as (s, actor):
+        m = end_measure(s, actor=actor, measure_id=measure_id, reason=reason or "", on=day(on))
+        data = {
+            "measure": m.id,
+            "kind": m.kind,
+            "ended_on": m.ended_on,
+            "late": bool(m.ended_on and m.ended_on > m.due),
+        }
+    emit(data, as_json, lambda d: out.print(f"已解除措施 #{d['measure']}"))
+
+
+@app.command("extend-further")
+def extend_further(
+    number: str = NUMBER,
+    approver: str = APPROVER,
+    reason: str = typer.Option(..., "--reason", help="理由（可能判处十年有期徒刑以上刑罚） / the ground"),
+    approval_ref: str | None = APPROVAL_REF,
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """再延长留置时间（二个月，经国家监察委员会批准） / further extension of a detention (2 months)."""
+    from sanwang.services.measures import further_extend_detention
+
+    with unit_of_work(as_user) as (s, actor):
+        d = further_extend_detention(
+            s, actor=actor, number=number, approver=approver, reason=reason, approval_ref=approval_ref, on=day(on)
+        )
+        data = _detention(d, number)
+    emit(data, as_json, lambda x: out.print(f"留置再延长至 {x['due']}"))
+
+
+@app.command("recount")
+def recount(
+    number: str = NUMBER,
+    approver: str = APPROVER,
+    reason: str = typer.Option(..., "--reason", help="新发现的重大职务犯罪 / the new serious offence"),
+    approval_ref: str | None = APPROVAL_REF,
+    as_user: str | None = AS_USER,
+    on: str | None = ON,
+    as_json: bool = JSON,
+) -> None:
+    """重新计算留置时间（自发现之日起，以一次为限） / recount a detention from the day a new offence is found."""
+    from sanwang.services.measures import recount_detention
+
+    with unit_of_work(as_user) as (s, actor):
+        d = recount_detention(
+            s, actor=actor, number=number, approver=approver, reason=reason, approval_ref=approval_ref, on=day(on)
+        )
+        data = _detention(d, number)
+    emit(data, as_json, lambda x: out.print(f"留置时间重新计算，期限 {x['due']}"))
 
 
 @app.command("release")
@@ -264,7 +365,7 @@ def conclude(
     from sanwang.services.cases import conclude_case, summary_row
 
     with unit_of_work(as_user) as (s, actor):
-        data = summary_row(s, conclude_case(s, actor=actor, number=number, reason=reason, on=day(on)))
+        data = summary_row(s, conclude_case(s, actor=actor, number=number, reason=reason, on=day(on))).to_json()
     emit(data, as_json, _print("已审结 / concluded"))
 
 
@@ -397,7 +498,7 @@ def list_(
             as_of=day(as_of, "--as-of"),
             limit=limit,
         )
-    emit(rows, as_json, lambda r: table(f"审查调查案件 / cases（{len(r)}）", LIST_COLUMNS, r))
+    emit([r.to_json() for r in rows], as_json, lambda r: table(f"审查调查案件 / cases（{len(r)}）", LIST_COLUMNS, r))
 
 
 @app.command("show")
@@ -406,24 +507,59 @@ def show(number: str = NUMBER, as_user: str | None = AS_USER, as_json: bool = JS
     from sanwang.services.cases import show_case
 
     with unit_of_work(as_user) as (s, actor):
-        data = show_case(s, actor=actor, number=number)
+        data = show_case(s, actor=actor, number=number).to_json()
     emit(data, as_json, _render)
 
 
+def _late(hours: int | None) -> str:
+    return f"（逾期{hours}小时）" if hours else ""
+
+
 def _render(d: dict[str, Any]) -> None:
-    head = {k: d[k] for k in ("number", "state_zh", "subject_name", "subject_position", "opened_on", "approved_by")}
-    head.update({"clue": d["clue"], "gang_case": d["gang_case"], "concluded_on": d["concluded_on"]})
-    kv(f"案件 {d['number']}", head)
-    if d["detention"]:
-        kv("留置 / detention", d["detention"])
+    """case show for people: Chinese labels only, codes and English in --json."""
+    head: dict[str, Any] = {
+        "状态": d["state_zh"],
+        "被审查调查人": d["subject_name"],
+        "职务": d["subject_position"],
+        "职级": d["subject_rank"],
+        "立案日期": d["opened_on"],
+        "批准领导": d["approved_by"],
+        "来源线索": d["clue"],
+        "直接立案决定": d["direct_basis"],
+        "涉黑涉恶案件": d["gang_case"],
+        "涉嫌保护伞": "是" if d["umbrella"] else None,
+        "审结日期": d["concluded_on"],
+    }
+    kv(f"案件 {d['number']}", {k: v for k, v in head.items() if v not in (None, "")})
+    x = d["detention"]
+    if x:
+        notice = x["family_notified_at"] or ("不通知（有碍调查）" if x["notify_waiver"] else "未通知")
+        rows: dict[str, Any] = {
+            "开始": (x["started_at"] or x["started_on"]).replace("T", " "),
+            "期限": x["due"],
+            "延长": f"{x['extensions']}次" + ("，再延长1次" if x["further_extensions"] else ""),
+            "重新计算": x["recounted_on"],
+            "通知家属时限": (x["family_notice_due_at"] or "").replace("T", " "),
+            "通知家属": str(notice).replace("T", " ") + _late(x["family_notice_hours_late"]),
+            "解除": x["released_on"],
+        }
+        kv("留置", {k: v for k, v in rows.items() if v not in (None, "")})
+    if d["measures"]:
+        table(
+            "管护、责令候查",
+            [("id", "编号"), ("kind_zh", "措施"), ("decided_on", "决定"), ("due", "期限"), ("ended_on", "解除")],
+            d["measures"],
+        )
+    outcomes = [{**o, "state": "生效" if o["in_force"] else f"{o['retired_on']}失效"} for o in d["outcomes"]]
     table(
-        "处理结果 / outcomes",
-        [("id", "编号"), ("kind_zh", "类别"), ("value", "结果"), ("form", "形态"), ("decided_on", "日期")],
-        d["outcomes"],
-    )
+        "处理结果",
+        [("id", "编号"), ("kind_zh", "类别"), ("value", "结果"), ("form_zh", "形态"), ("decided_on", "日期"),
+         ("state", "效力")],
+        outcomes,
+    )  # fmt: skip
     if d["reviews"]:
         table(
-            "复审复核 / reviews",
+            "复审复核",
             [
                 ("id", "编号"),
                 ("level_zh", "类别"),
@@ -435,10 +571,11 @@ def _render(d: dict[str, Any]) -> None:
             ],
             d["reviews"],
         )
-    table(
-        "监察建议 / recommendations",
-        [("id", "编号"), ("to_unit", "单位"), ("due", "期限"), ("followed_up_on", "落实")],
-        d["recommendations"],
-    )
+    if d["recommendations"]:
+        table(
+            "监察建议",
+            [("id", "编号"), ("to_unit", "单位"), ("due", "期限"), ("followed_up_on", "落实")],
+            d["recommendations"],
+        )
     deadline_table(d["deadlines"])
     history_table("case", d["history"])

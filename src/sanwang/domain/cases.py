@@ -25,7 +25,8 @@ from sanwang.domain.guards import need_role, need_text, pick, refuse
 from sanwang.domain.regions import level_of
 from sanwang.domain.roles import Role
 from sanwang.domain.sanctions import case_rules
-from sanwang.domain.workflow import Actor
+from sanwang.domain.vocab import disposal_methods
+from sanwang.domain.workflow import Actor, ClueOutcome
 
 RANKS: tuple[str, ...] = ("省部级", "厅局级", "县处级", "乡科级", "一般干部", "村(社区)干部", "其他")
 
@@ -53,8 +54,45 @@ CASE_STATE_ZH = {CaseState.INVESTIGATING: "审查调查中", CaseState.CONCLUDED
 OPEN_CASE_ROLES = (Role.INVESTIGATOR, Role.CASE_MANAGER, Role.LEADER)
 
 
-def check_open_case(proposer: Actor, approver: Actor, *, subject_name: str, has_source: bool) -> None:
-    """立案: proposed by a case handler, approved by another person who is a leader, from a clue or a gang case."""
+@dataclass(frozen=True)
+class SubjectKey:
+    """Who a case is about (被审查调查人), as one person: by ID number, or by name and unit where none is given."""
+
+    name: str
+    id_number: str | None = None
+    unit: str | None = None
+
+    def same_person(self, other: SubjectKey) -> bool:
+        if self.id_number and other.id_number:
+            return self.id_number == other.id_number
+        if self.name.strip() != other.name.strip():
+            return False
+        # Without an ID number a name alone may be two people: the unit (单位职务) tells them apart when both have one.
+        return not (self.unit and other.unit) or self.unit.strip() == other.unit.strip()
+
+
+@dataclass(frozen=True)
+class ClueSource:
+    """The clue a case is opened from, as the opening rule sees it."""
+
+    number: str
+    disposal: str | None
+    outcome: str | None
+    approved: bool
+
+
+def check_open_case(
+    proposer: Actor,
+    approver: Actor,
+    *,
+    subject_name: str,
+    clue: ClueSource | None,
+    direct_basis: str | None,
+    already_open: str | None = None,
+) -> None:
+    """立案: proposed by a case handler, approved by another person who is a leader; from a clue whose disposal
+    移送审查调查 was approved, or by a recorded decision to open directly (直接立案) that the approving leader makes;
+    never a second open case on the same person and clue (``already_open`` names the first)."""
     need_role(proposer, OPEN_CASE_ROLES, "提请立案", "proposing a case")
     if not approver.has(Role.LEADER):
         raise refuse("立案须经领导批准，批准人不是领导", "opening a case needs a leader's approval")
@@ -62,9 +100,27 @@ def check_open_case(proposer: Actor, approver: Actor, *, subject_name: str, has_
         raise refuse("批准立案的领导不能是提请人本人", "the approving leader cannot be the proposer")
     if not subject_name.strip():
         raise refuse("立案须写明被审查调查人姓名", "name the person under investigation")
-    if not has_source:
+    direct = (direct_basis or "").strip()
+    if not direct:
+        if clue is None:
+            raise refuse(
+                "立案须来自经批准移送审查调查的问题线索（--clue），或写明直接立案的决定（--direct）",
+                "a case opens from a clue whose disposal 移送审查调查 was approved (--clue), or by a recorded "
+                "decision to open it directly (--direct)",
+            )
+        opening = {m.code for m in disposal_methods().methods if m.outcome == ClueOutcome.CASE_OPENED.value}
+        if clue.disposal not in opening or clue.outcome != ClueOutcome.CASE_OPENED.value or not clue.approved:
+            names = "、".join(m.name for m in disposal_methods().methods if m.code in opening)
+            raise refuse(
+                f"线索 {clue.number} 的处置方式未经批准为「{names}」，不能据此立案；"
+                "如经领导决定直接立案，请用 --direct 写明决定",
+                f"clue {clue.number} has no approved disposal to open a case ({names}); a leader's decision to "
+                "open directly is recorded with --direct",
+            )
+    if already_open:
         raise refuse(
-            "立案须注明来源：问题线索编号或涉黑涉恶案件", "give the source: a clue number or a gang case, or both"
+            f"该被审查调查人已有就同一线索立案、尚未审结的案件 {already_open}，不能重复立案",
+            f"this person already has an open case on the same clue: {already_open}",
         )
 
 
@@ -94,6 +150,9 @@ class DetentionSnapshot:
     family_notified_at: datetime | None = None
     notify_waiver: str | None = None
     released_on: date | None = None
+    due: date | None = None
+    further_extensions: int = 0
+    recounted_on: date | None = None
 
     @property
     def active(self) -> bool:
@@ -108,6 +167,10 @@ class CaseSnapshot:
     unit: UnitRef
     detention: DetentionSnapshot | None = None
     outcomes: int = 0
+    in_force: tuple[tuple[str, str], ...] = ()
+    """The outcomes in force (kind code, value): those no 复审/复核 has retired."""
+    measures: tuple[tuple[str, date | None], ...] = ()
+    """管护 / 责令候查 taken on the case: (kind, ended_on)."""
 
 
 @dataclass(frozen=True)
@@ -170,6 +233,16 @@ def family_notice_deadline(d: DetentionSnapshot) -> datetime:
     if d.started_at is not None:
         return d.started_at + timedelta(hours=hours)
     return datetime.combine(d.started_on + timedelta(days=1 + (hours - 1) // 24), time(23, 59, 59))
+
+
+def family_notice_lateness(due_at: datetime, notified_at: datetime | None, waived: bool, now: datetime) -> int | None:
+    """Hours (rounded up) by which the family notice was or is late; None when on time, waived, or not yet due."""
+    if waived:
+        return None
+    when = notified_at or now
+    if when <= due_at:
+        return None
+    return -(-int((when - due_at).total_seconds()) // 3600)
 
 
 def _detain(snap: CaseSnapshot, actor: Actor, args: dict[str, Any]) -> CaseTransition:
@@ -246,8 +319,28 @@ def _record_outcome(snap: CaseSnapshot, actor: Actor, args: dict[str, Any]) -> C
     kind = rules.kind(str(args.get("kind") or ""))
     value = rules.value(kind, str(args.get("value") or ""))
     form = rules.form(args.get("form"))
+    rules.check_form(kind, value, form)
+    check_one_in_force(snap, kind.code, args.get("replacing"))
     data = {"kind": kind.code, "kind_zh": kind.name, "value": value, "form": form}
     return CaseTransition("record_outcome", snap.state, snap.state, {}, data)
+
+
+def check_one_in_force(snap: CaseSnapshot, kind_code: str, replacing: str | None = None) -> None:
+    """At most one outcome of a ``one_in_force`` kind (党纪处分, 政务处分) stands on a case; ``replacing`` is the
+    value a 复审/复核 change retires at the same time."""
+    kind = case_rules().kind(kind_code)
+    if not kind.one_in_force:
+        return
+    standing = [v for k, v in snap.in_force if k == kind.code]
+    if replacing is not None and replacing in standing:
+        standing.remove(replacing)
+    if standing:
+        raise refuse(
+            f"本案已有生效的{kind.name}「{standing[0]}」，同一案件只能有一项{kind.name}；"
+            "如需改变，应经复审、复核撤销或变更原处分",
+            f"the case already has a {kind.code} sanction in force ({standing[0]}); only one may stand — change it "
+            "through a review (复审/复核)",
+        )
 
 
 def _recommend(snap: CaseSnapshot, actor: Actor, args: dict[str, Any]) -> CaseTransition:
@@ -300,6 +393,12 @@ CASE_ACTION_ZH = {
     "recommend": "监察建议",
     "follow_up": "建议落实情况",
     "conclude": "审结",
+    "guanhu": "管护",
+    "guanhu_end": "解除管护",
+    "zeling_houcha": "责令候查",
+    "zeling_houcha_end": "解除责令候查",
+    "detention_further_extension": "再延长留置时间",
+    "detention_recount": "重新计算留置时间",
 }
 
 

@@ -6,7 +6,9 @@ window — what an office may change without a code change.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -24,6 +26,37 @@ class OutcomeKind(BaseModel):
     name: str = Field(min_length=1)
     aliases: list[str] = []
     values: list[str] = Field(min_length=1)
+    one_in_force: bool = False
+    """At most one outcome of this kind stands on a case (one 党纪处分, one 政务处分)."""
+    forms: dict[str, list[int]] = {}
+    """For each value, the classes of the four forms it may count as (a value not listed: any)."""
+
+    @model_validator(mode="after")
+    def _forms_known(self) -> OutcomeKind:
+        for value, numbers in self.forms.items():
+            if value not in self.values:
+                raise ValueError(f"{self.code}: forms names {value!r}, which is not one of its values")
+            if not numbers or any(n not in (1, 2, 3, 4) for n in numbers):
+                raise ValueError(f"{self.code}: the forms of {value!r} must be among 1, 2, 3, 4")
+        return self
+
+    def allowed_forms(self, value: str) -> list[int]:
+        return self.forms.get(value, [1, 2, 3, 4])
+
+
+ApprovalLevel = Literal["own", "one_level_up", "national"]
+
+
+class Measure(BaseModel):
+    """A measure of the revised Supervision Law (管护, 责令候查, 再延长, 重新计算) and who approves it (⚙)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: str = Field(pattern=r"^[a-z][a-z_]*$")
+    name: str = Field(min_length=1)
+    in_force_from: date
+    approval: ApprovalLevel
+    rule: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
 
 
 class Form(BaseModel):
@@ -53,6 +86,7 @@ class CaseRules(BaseModel):
     outcome_kinds: list[OutcomeKind]
     forms: list[Form]
     detention: DetentionRules = DetentionRules()
+    measures: list[Measure] = []
 
     @model_validator(mode="after")
     def _unique(self) -> CaseRules:
@@ -98,6 +132,32 @@ class CaseRules(BaseModel):
             f"「{value}」不是四种形态之一，应为 1-4 或 第一种形态…第四种形态",
             f"{value!r} is not one of the four forms; give 1-4 or 第一种形态…第四种形态",
             field="form",
+        )
+
+    def check_form(self, kind: OutcomeKind, value: str, form: int | None) -> None:
+        """The class of the four forms must fit the outcome (开除党籍 is never 第一种形态)."""
+        allowed = kind.allowed_forms(value)
+        if form is None or form in allowed:
+            return
+        names = {f.number: f.name for f in self.forms}
+        raise ValidationError(
+            f"「{kind.name}·{value}」不能计为{names[form]}，只能计为：{'、'.join(names[n] for n in allowed)}"
+            "（四种形态，见 sanctions.yaml）",
+            f"{kind.code} {value!r} cannot count as form {form}; allowed: {', '.join(map(str, allowed))}",
+            field="form",
+        )
+
+    def form_name(self, number: int | None) -> str:
+        return next((f.name for f in self.forms if f.number == number), "")
+
+    def measure(self, code: str) -> Measure:
+        for m in self.measures:
+            if m.code == code:
+                return m
+        raise ValidationError(
+            f"未配置措施「{code}」（sanctions.yaml 的 measures）",
+            f"no measure {code!r} in sanctions.yaml",
+            field="measure",
         )
 
     def kind_name(self, code: str) -> str:

@@ -18,7 +18,7 @@ from sanwang.domain.errors import TransitionRefused
 from sanwang.domain.roles import Role
 from sanwang.domain.sanctions import case_rules
 from sanwang.domain.workflow import Actor
-from sanwang.services.cases import get_case
+from sanwang.services.cases import get_case, outcomes_in_force
 from sanwang.services.context import business_day, record
 from sanwang.services.policy import check_case
 from sanwang.store.tables import ClueReporter, ClueSubject, GangMember, Outcome, Unit
@@ -117,10 +117,12 @@ def draft_bulletin(
         )
     if not facts.strip():
         raise TransitionRefused("须提供通报所述的违纪违法事实", "give the facts the bulletin describes")
-    outcomes = list(session.scalars(select(Outcome).where(Outcome.case_id == case.id).order_by(Outcome.id)))
+    # Only what stands: an outcome a 复审/复核 revoked or changed is history, not news.
+    outcomes = outcomes_in_force(session, case_ids=[case.id])
     if not outcomes:
         raise TransitionRefused(
-            "案件尚无处理结果，不能起草通报（通报须写明处理结果）", "the case has no outcome yet: nothing to report"
+            "案件尚无生效的处理结果，不能起草通报（通报须写明处理结果）",
+            "the case has no outcome in force: nothing to report",
         )
     known: list[str] = []
     if case.clue_id is not None:

@@ -6,12 +6,15 @@ transaction that writes the case, after locking the opening unit's row (``SELECT
 SQLite's ``BEGIN IMMEDIATE`` already serialises writers), and the unique constraint on ``number`` is the last
 guard. A failed opening rolls back whole and burns no number.
 
-Review applications (复审/复核) are not implemented here yet.
+Reviews (复审/复核) are decided in :mod:`sanwang.services.reviews`; the outcomes they retire stay, and
+``outcomes_in_force`` says which stand. The measures of the revised Supervision Law are in
+:mod:`sanwang.services.measures`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -23,12 +26,15 @@ from sanwang.domain.cases import (
     CaseSnapshot,
     CaseState,
     CaseTransition,
+    ClueSource,
     DetentionSnapshot,
+    SubjectKey,
     UnitRef,
     case_number,
     check_follow_up,
     check_open_case,
     family_notice_deadline,
+    family_notice_lateness,
     plan_case,
 )
 from sanwang.domain.cases import subject_rank as rank_of
@@ -51,6 +57,7 @@ from sanwang.services.policy import (
 )
 from sanwang.services.units import commission_of
 from sanwang.store.tables import (
+    CaseMeasure,
     CaseReview,
     Clue,
     Deadline,
@@ -118,14 +125,28 @@ def snapshot(session: Session, case: DisciplineCase) -> CaseSnapshot:
     if d is not None:
         det = DetentionSnapshot(
             started_on=d.started_on,
-            started_at=_started_at(session, case),
+            started_at=d.started_at or _started_at(session, case),
             extensions=d.extensions,
             family_notified_at=d.family_notified_at,
             notify_waiver=d.notify_waiver,
             released_on=d.released_on,
+            due=d.due,
+            further_extensions=d.further_extensions or 0,
+            recounted_on=d.recounted_on,
         )
     outcomes = session.scalar(select(func.count()).select_from(Outcome).where(Outcome.case_id == case.id)) or 0
-    return CaseSnapshot(state=CaseState(case.state), unit=_unit_ref(session, unit), detention=det, outcomes=outcomes)
+    in_force = session.execute(
+        select(Outcome.kind, Outcome.value).where(Outcome.case_id == case.id, Outcome.retired_on.is_(None))
+    )
+    measures = session.execute(select(CaseMeasure.kind, CaseMeasure.ended_on).where(CaseMeasure.case_id == case.id))
+    return CaseSnapshot(
+        state=CaseState(case.state),
+        unit=_unit_ref(session, unit),
+        detention=det,
+        outcomes=outcomes,
+        in_force=tuple((k, v) for k, v in in_force),
+        measures=tuple((k, e) for k, e in measures),
+    )
 
 
 def _approver(session: Session, username: str) -> tuple[Actor, int | None]:
@@ -159,6 +180,26 @@ def _record(
 # ---------------------------------------------------------------------------------------------------- 立案
 
 
+def _open_case_on(session: Session, key: SubjectKey, clue_id: int | None) -> str | None:
+    """The number of an open case on the same person from the same clue (or, without a clue, with none)."""
+    q = select(DisciplineCase).where(
+        DisciplineCase.state == CaseState.INVESTIGATING.value,
+        DisciplineCase.clue_id.is_(None) if clue_id is None else DisciplineCase.clue_id == clue_id,
+    )
+    if key.id_number:
+        q = q.where(
+            (DisciplineCase.subject_id_number == key.id_number)
+            | (DisciplineCase.subject_id_number.is_(None) & (DisciplineCase.subject_name == key.name))
+        )
+    else:
+        q = q.where(DisciplineCase.subject_name == key.name)
+    for c in session.scalars(q.order_by(DisciplineCase.id)):
+        other = SubjectKey(c.subject_name, c.subject_id_number, c.subject_position)
+        if key.same_person(other):
+            return c.number
+    return None
+
+
 def _allocate_number(session: Session, unit: Unit, year: int) -> str:
     """The next gap-free number for ``unit`` and ``year``, under a lock on the unit's row."""
     session.scalar(select(Unit.id).where(Unit.id == unit.id).with_for_update())
@@ -181,12 +222,29 @@ def open_case(
     gang_number: str | None = None,
     umbrella: bool = False,
     team: Sequence[str] = (),
+    direct_basis: str | None = None,
     on: date | None = None,
 ) -> DisciplineCase:
-    """立案审查调查: proposed by ``actor``, approved by the leader ``approver`` (username, not the proposer)."""
+    """立案审查调查: proposed by ``actor``, approved by the leader ``approver`` (username, not the proposer).
+
+    From a clue whose disposal 移送审查调查 was approved, or by the approving leader's recorded decision to open it
+    directly (``direct_basis``, 直接立案); never a second open case on the same person and clue.
+    """
     leader, leader_commission = _approver(session, approver)
+    id_number = IdNumber.parse(subject_id_number, field="subject_id_number").value if subject_id_number else None
+    source: Clue | None = None
+    if clue_number and clue_number.strip():
+        source = find_clue(session, actor, clue_number)  # one the actor may not see is "not found"
+    key = SubjectKey(subject_name.strip(), id_number, (subject_position or "").strip() or None)
     check_open_case(
-        actor, leader, subject_name=subject_name, has_source=bool((clue_number or "").strip() or (gang_number or ""))
+        actor,
+        leader,
+        subject_name=subject_name,
+        clue=None
+        if source is None
+        else ClueSource(source.number, source.disposal, source.outcome, source.approved_by is not None),
+        direct_basis=direct_basis,
+        already_open=_open_case_on(session, key, source.id if source else None),
     )
     unit = commission_of(session, actor.unit_id)
     leader_unit = session.get(Unit, leader_commission) if leader_commission else None
@@ -195,18 +253,14 @@ def open_case(
             f"批准立案的领导须属于「{unit.name}」或其上级纪委监委",
             f"the approving leader must belong to {unit.code} or a commission above it",
         )
-    clue: Clue | None = None
+    clue = source
     gc: GangCase | None = None
-    not_before: date | None = None
-    if clue_number and clue_number.strip():
-        clue = find_clue(session, actor, clue_number)  # one the actor may not see is "not found"
-        not_before = clue.received
+    not_before: date | None = clue.received if clue else None
     if gang_number and gang_number.strip():
         gc = get_gang_case(session, gang_number)
         check_gang_case(session, actor, gc)
         not_before = max(not_before, gc.filed_on) if not_before else gc.filed_on
     day = business_day(on, not_before=not_before)
-    id_number = IdNumber.parse(subject_id_number, field="subject_id_number").value if subject_id_number else None
     members = []
     for username in team:
         user = session.scalar(select(User).where(User.username == username.strip()))
@@ -227,6 +281,7 @@ def open_case(
         approved_by=leader.user_id,
         team=members,
         state=CaseState.INVESTIGATING.value,
+        direct_basis=(direct_basis or "").strip() or None,
     )
     session.add(case)
     session.flush()
@@ -243,6 +298,7 @@ def open_case(
             "clue": clue.number if clue else None,
             "gang_case": gc.police_number if gc else None,
             "umbrella": umbrella,
+            "direct": case.direct_basis,
         },
     )
     if clue is not None:
@@ -291,11 +347,19 @@ def detain(
         {"approver": leader, "approver_commission_id": leader_commission},
     )
     due, warn, _ = deadlines.compute("detention", day)
-    d = Detention(case_id=case.id, started_on=day, due=due, extensions=0, approved_by=leader.user_id)
+    notice = family_notice_deadline(DetentionSnapshot(started_on=day, started_at=at))
+    d = Detention(
+        case_id=case.id,
+        started_on=day,
+        due=due,
+        extensions=0,
+        approved_by=leader.user_id,
+        started_at=at,
+        family_notice_due_at=notice,
+    )
     session.add(d)
     session.flush()
     deadlines.start(session, "case", case.id, case.unit_id, t.starts, day)
-    notice = family_notice_deadline(DetentionSnapshot(started_on=day, started_at=at))
     session.execute(
         insert(Deadline).values(
             entity_kind="case",
@@ -393,7 +457,8 @@ def release(
     d = _detention(session, case)
     assert d is not None
     d.released_on = day
-    deadlines.meet(session, "case", case.id, t.meets, day)
+    # Whichever rule holds the detention's end now: the first period, a further extension or a recount.
+    deadlines.meet(session, "case", case.id, (*t.meets, "detention_further_extension", "detention_recount"), day)
     _record(session, case, t, actor, day, reason, {"days": (day - d.started_on).days})
     return d
 
@@ -425,6 +490,35 @@ def record_outcome(
     session.flush()
     _record(session, case, t, actor, day)
     return o
+
+
+def in_force_on(as_of: date | None = None) -> Any:
+    """The SQL condition "this outcome is in force on ``as_of``" (today's state without a date): decided by then and
+    not retired by a 复审/复核 decision of 撤销 or 变更 by then. The one definition statistics and bulletins use."""
+    if as_of is None:
+        return Outcome.retired_on.is_(None)
+    return (Outcome.decided_on <= as_of) & (Outcome.retired_on.is_(None) | (Outcome.retired_on > as_of))
+
+
+def outcomes_in_force(
+    session: Session, as_of: date | None = None, *, case_ids: Sequence[int] | None = None
+) -> list[Outcome]:
+    """The outcomes in force (生效的处理结果) on ``as_of``, oldest first; the retired ones stay in the history."""
+    q = select(Outcome).where(in_force_on(as_of))
+    if case_ids is not None:
+        q = q.where(Outcome.case_id.in_(case_ids))
+    return list(session.scalars(q.order_by(Outcome.id)))
+
+
+def standing_outcome(session: Session, outcome: Outcome) -> Outcome:
+    """The outcome that stands for ``outcome`` now: itself, or the one a 变更 put in its place (followed to the end)."""
+    current = outcome
+    while current.superseded_by is not None:
+        nxt = session.get(Outcome, current.superseded_by)
+        if nxt is None:
+            break
+        current = nxt
+    return current
 
 
 def recommend(
@@ -481,27 +575,50 @@ def conclude_case(
 # ------------------------------------------------------------------------------------------------- reading
 
 
-def summary_row(session: Session, case: DisciplineCase) -> dict[str, Any]:
+@dataclass(frozen=True)
+class CaseSummary:
+    """One line of the case ledger (案件台账一行); ``to_json`` keeps the shape ``--json`` has always had."""
+
+    number: str
+    state: str
+    state_zh: str
+    unit: str | None
+    subject_name: str
+    subject_position: str | None
+    subject_rank: str | None
+    umbrella: bool
+    opened_on: str
+    concluded_on: str | None
+    clue: str | None
+    gang_case: str | None
+    detained: bool
+    detention_due: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def summary_row(session: Session, case: DisciplineCase) -> CaseSummary:
     unit = session.get(Unit, case.unit_id)
     d = _detention(session, case)
     gc = session.get(GangCase, case.gang_case_id) if case.gang_case_id else None
     clue_number = session.scalar(select(Clue.number).where(Clue.id == case.clue_id)) if case.clue_id else None
-    return {
-        "number": case.number,
-        "state": case.state,
-        "state_zh": CASE_STATE_ZH[CaseState(case.state)],
-        "unit": unit.code if unit else None,
-        "subject_name": case.subject_name,
-        "subject_position": case.subject_position,
-        "subject_rank": case.subject_rank,
-        "umbrella": case.umbrella,
-        "opened_on": case.opened_on.isoformat(),
-        "concluded_on": case.concluded_on.isoformat() if case.concluded_on else None,
-        "clue": clue_number,
-        "gang_case": gc.police_number if gc else None,
-        "detained": d is not None and d.released_on is None,
-        "detention_due": d.due.isoformat() if d is not None and d.released_on is None else None,
-    }
+    return CaseSummary(
+        number=case.number,
+        state=case.state,
+        state_zh=CASE_STATE_ZH[CaseState(case.state)],
+        unit=unit.code if unit else None,
+        subject_name=case.subject_name,
+        subject_position=case.subject_position,
+        subject_rank=case.subject_rank,
+        umbrella=case.umbrella,
+        opened_on=case.opened_on.isoformat(),
+        concluded_on=case.concluded_on.isoformat() if case.concluded_on else None,
+        clue=clue_number,
+        gang_case=gc.police_number if gc else None,
+        detained=d is not None and d.released_on is None,
+        detention_due=d.due.isoformat() if d is not None and d.released_on is None else None,
+    )
 
 
 def list_cases(
@@ -514,7 +631,7 @@ def list_cases(
     overdue: bool = False,
     as_of: date | None = None,
     limit: int | None = None,
-) -> list[dict[str, Any]]:
+) -> list[CaseSummary]:
     """Cases the actor may see; filters: state, gang case, detained now, past a deadline on ``as_of``."""
     as_of = as_of or date.today()
     q = restrict_cases(session, actor, select(DisciplineCase).order_by(DisciplineCase.opened_on, DisciplineCase.id))
@@ -536,7 +653,7 @@ def list_cases(
         q = q.where(DisciplineCase.id.in_(late_case) | DisciplineCase.id.in_(late_rec))
     rows = [summary_row(session, c) for c in session.scalars(q)]
     if detained is not None:
-        rows = [r for r in rows if r["detained"] is detained]
+        rows = [r for r in rows if r.detained is detained]
     rows = rows[:limit] if limit else rows
     filters = {"state": state, "gang_case": gang_number, "detained": detained, "overdue": overdue}
     audit(session, actor, "list", "case", None, None, {**filters, "rows": len(rows)})
@@ -566,80 +683,133 @@ def list_reviews(session: Session, case: DisciplineCase) -> list[dict[str, Any]]
     return out
 
 
-def show_case(session: Session, *, actor: Actor, number: str) -> dict[str, Any]:
-    """One case in full: detention, outcomes, recommendations, deadlines, marks, instructions, history (留痕)."""
+@dataclass(frozen=True)
+class CaseDetail:
+    """A case in full (案件详情), for ``case show`` and the web; ``to_json`` is the ``--json`` shape."""
+
+    summary: CaseSummary
+    subject_id_number: str | None
+    approved_by: str | None
+    direct_basis: str | None
+    team: list[Any]
+    detention: dict[str, Any] | None
+    measures: list[dict[str, Any]]
+    outcomes: list[dict[str, Any]]
+    reviews: list[dict[str, Any]]
+    recommendations: list[dict[str, Any]]
+    deadlines: list[dict[str, Any]]
+    marks: list[dict[str, Any]]
+    instructions: list[dict[str, Any]]
+    history: list[dict[str, Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        out = self.summary.to_json()
+        out.update({f.name: getattr(self, f.name) for f in fields(self) if f.name != "summary"})
+        return out
+
+
+def _detention_view(d: Detention, now: datetime) -> dict[str, Any]:
+    due_at = d.family_notice_due_at
+    late = (
+        family_notice_lateness(due_at, d.family_notified_at, bool(d.notify_waiver), now) if due_at is not None else None
+    )
+    return {
+        "started_on": d.started_on.isoformat(),
+        "started_at": d.started_at.isoformat() if d.started_at else None,
+        "due": d.due.isoformat(),
+        "extensions": d.extensions,
+        "further_extensions": d.further_extensions or 0,
+        "recounted_on": d.recounted_on.isoformat() if d.recounted_on else None,
+        "family_notice_due_at": due_at.isoformat(timespec="minutes") if due_at else None,
+        "family_notified_at": d.family_notified_at.isoformat() if d.family_notified_at else None,
+        "family_notice_hours_late": late,
+        "notify_waiver": d.notify_waiver,
+        "released_on": d.released_on.isoformat() if d.released_on else None,
+    }
+
+
+def show_case(session: Session, *, actor: Actor, number: str, now: datetime | None = None) -> CaseDetail:
+    """One case in full: detention, measures, outcomes (in force and retired), recommendations, deadlines, marks,
+    instructions, history (留痕)."""
     case = get_case(session, number)
     check_case(session, actor, case)
     audit(session, actor, "read", "case", case.id)
-    out = summary_row(session, case)
     rules = case_rules()
     d = _detention(session, case)
-    out["reviews"] = list_reviews(session, case)
+    now = now or datetime.now()
     approver = session.scalar(select(User.username).where(User.id == case.approved_by))
-    out.update(
-        {
-            "subject_id_number": case.subject_id_number,
-            "approved_by": approver,
-            "team": case.team,
-            "detention": None
-            if d is None
-            else {
-                "started_on": d.started_on.isoformat(),
-                "due": d.due.isoformat(),
-                "extensions": d.extensions,
-                "family_notified_at": d.family_notified_at.isoformat() if d.family_notified_at else None,
-                "notify_waiver": d.notify_waiver,
-                "released_on": d.released_on.isoformat() if d.released_on else None,
-            },
-            "outcomes": [
-                {
-                    "id": o.id,
-                    "kind": o.kind,
-                    "kind_zh": rules.kind_name(o.kind),
-                    "value": o.value,
-                    "form": o.form,
-                    "decided_on": o.decided_on.isoformat(),
-                }
-                for o in session.scalars(select(Outcome).where(Outcome.case_id == case.id).order_by(Outcome.id))
-            ],
-            "recommendations": [
-                {
-                    "id": r.id,
-                    "to_unit": r.to_unit,
-                    "content": r.content,
-                    "issued_on": r.issued_on.isoformat(),
-                    "due": r.due.isoformat(),
-                    "followed_up_on": r.followed_up_on.isoformat() if r.followed_up_on else None,
-                    "result": r.result,
-                }
-                for r in session.scalars(
-                    select(Recommendation).where(Recommendation.case_id == case.id).order_by(Recommendation.id)
-                )
-            ],
-            "deadlines": [
-                {
-                    "rule": x.rule,
-                    "rule_zh": deadlines.rule_zh(x.rule),
-                    "trigger": x.trigger_on.isoformat(),
-                    "due": x.due.isoformat(),
-                    "met_on": x.met_on.isoformat() if x.met_on else None,
-                    "extensions": x.extensions,
-                    "provisional": x.provisional,
-                    "due_shown": deadlines.shown_due(x.due, x.provisional),
-                }
-                for x in deadlines.open_deadlines(session, "case", case.id)
-            ],
-            "marks": [
-                {"kind": m.kind, "set_on": m.set_on.isoformat(), "reason": m.reason, "cleared_on": m.cleared_on}
-                for m in session.scalars(select(Mark).where(Mark.entity_kind == "case", Mark.entity_id == case.id))
-            ],
-            "instructions": [
-                {"id": i.id, "text": i.text, "due": i.due.isoformat() if i.due else None, "done_on": i.done_on}
-                for i in session.scalars(
-                    select(Instruction).where(Instruction.entity_kind == "case", Instruction.entity_id == case.id)
-                )
-            ],
-            "history": history(session, "case", case.id),
-        }
+    measures = session.scalars(select(CaseMeasure).where(CaseMeasure.case_id == case.id).order_by(CaseMeasure.id))
+    return CaseDetail(
+        summary=summary_row(session, case),
+        subject_id_number=case.subject_id_number,
+        approved_by=approver,
+        direct_basis=case.direct_basis,
+        team=case.team,
+        detention=None if d is None else _detention_view(d, now),
+        measures=[
+            {
+                "id": m.id,
+                "kind": m.kind,
+                "kind_zh": rules.measure(m.kind).name,
+                "decided_on": m.decided_on.isoformat(),
+                "due": m.due.isoformat(),
+                "approval_ref": m.approval_ref,
+                "ended_on": m.ended_on.isoformat() if m.ended_on else None,
+            }
+            for m in measures
+        ],
+        outcomes=[
+            {
+                "id": o.id,
+                "kind": o.kind,
+                "kind_zh": rules.kind_name(o.kind),
+                "value": o.value,
+                "form": o.form,
+                "form_zh": rules.form_name(o.form) or None,
+                "decided_on": o.decided_on.isoformat(),
+                "in_force": o.retired_on is None,
+                "retired_on": o.retired_on.isoformat() if o.retired_on else None,
+                "superseded_by": o.superseded_by,
+            }
+            for o in session.scalars(select(Outcome).where(Outcome.case_id == case.id).order_by(Outcome.id))
+        ],
+        reviews=list_reviews(session, case),
+        recommendations=[
+            {
+                "id": r.id,
+                "to_unit": r.to_unit,
+                "content": r.content,
+                "issued_on": r.issued_on.isoformat(),
+                "due": r.due.isoformat(),
+                "followed_up_on": r.followed_up_on.isoformat() if r.followed_up_on else None,
+                "result": r.result,
+            }
+            for r in session.scalars(
+                select(Recommendation).where(Recommendation.case_id == case.id).order_by(Recommendation.id)
+            )
+        ],
+        deadlines=[
+            {
+                "rule": x.rule,
+                "rule_zh": deadlines.rule_zh(x.rule),
+                "trigger": x.trigger_on.isoformat(),
+                "due": x.due.isoformat(),
+                "met_on": x.met_on.isoformat() if x.met_on else None,
+                "extensions": x.extensions,
+                "provisional": x.provisional,
+                "due_shown": deadlines.shown_due(x.due, x.provisional),
+            }
+            for x in deadlines.open_deadlines(session, "case", case.id)
+        ],
+        marks=[
+            {"kind": m.kind, "set_on": m.set_on.isoformat(), "reason": m.reason, "cleared_on": m.cleared_on}
+            for m in session.scalars(select(Mark).where(Mark.entity_kind == "case", Mark.entity_id == case.id))
+        ],
+        instructions=[
+            {"id": i.id, "text": i.text, "due": i.due.isoformat() if i.due else None, "done_on": i.done_on}
+            for i in session.scalars(
+                select(Instruction).where(Instruction.entity_kind == "case", Instruction.entity_id == case.id)
+            )
+        ],
+        history=history(session, "case", case.id),
     )
-    return out

@@ -175,6 +175,8 @@ def _open_case(s: Session, staff: Staffing, who: Actor, number: str, step: FateS
         clue_number=number,
         gang_number=gang_number,
         umbrella=clue.umbrella_suspected,
+        # The demo's clues end 查实 after verification; the case is then opened by the leaders' decision (直接立案).
+        direct_basis="初步核实查实，经纪委常委会研究决定立案审查调查",
         on=step.on,
     )
     ctx["case"] = case.number

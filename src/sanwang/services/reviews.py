@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sanwang.domain.cases import check_one_in_force
 from sanwang.domain.errors import NotFound, TransitionRefused
 from sanwang.domain.reviews import (
     ReviewLevel,
@@ -21,7 +22,7 @@ from sanwang.domain.reviews import (
 from sanwang.domain.sanctions import case_rules
 from sanwang.domain.workflow import Actor
 from sanwang.services import deadlines
-from sanwang.services.cases import _unit_ref, get_case
+from sanwang.services.cases import _unit_ref, get_case, snapshot, standing_outcome
 from sanwang.services.context import business_day, record
 from sanwang.services.policy import check_case, own_commission_id
 from sanwang.store.tables import CaseReview, DisciplineCase, Outcome, Unit
@@ -121,7 +122,11 @@ def decide_review(
     form: int | str | None = None,
     on: date | None = None,
 ) -> CaseReview:
-    """Decide a 复审 or 复核: 维持 (uphold), 变更 (change: a new outcome is added) or 撤销 (revoke)."""
+    """Decide a 复审 or 复核: 维持 (uphold), 变更 (change: a new outcome takes the old one's place) or 撤销 (revoke).
+
+    撤销 and 变更 retire the outcome that stands (``outcomes.retired_on``; for 变更 ``superseded_by`` names its
+    successor); the rows are kept verbatim, so the history shows both and statistics count only what is in force.
+    """
     review = session.get(CaseReview, review_id)
     if review is None:
         raise NotFound(f"复审复核申请 {review_id} 不存在", f"no review application {review_id}")
@@ -141,22 +146,38 @@ def decide_review(
         new_value=new_value,
         decision=decision,
     )
-    old = session.get(Outcome, review.outcome_id)
-    assert old is not None
-    data: dict[str, Any] = {"review": review.id, "result": res.value}
+    contested = session.get(Outcome, review.outcome_id)
+    assert contested is not None
+    # A 复核 after a 复审 that changed the decision contests what stands now: the changed outcome.
+    old = standing_outcome(session, contested)
+    data: dict[str, Any] = {"review": review.id, "result": res.value, "retired": None}
+    if res is not ReviewResult.UPHELD:
+        if old.retired_on is not None:
+            raise TransitionRefused(
+                f"处理结果 {old.id} 已于 {old.retired_on.isoformat()} 被撤销，无可{res.zh}",
+                f"outcome {old.id} was already revoked on {old.retired_on}",
+            )
+        old.retired_on = day
+        data["retired"] = old.id
+        session.flush()
     if res is ReviewResult.CHANGED:
         rules = case_rules()
         kind = rules.kind(old.kind)
+        value = rules.value(kind, str(new_value))
+        new_form = rules.form(form) if form is not None else old.form
+        rules.check_form(kind, value, new_form)
+        check_one_in_force(snapshot(session, case), kind.code)  # the old one is already retired above
         changed = Outcome(
             case_id=case.id,
             kind=kind.code,
-            value=rules.value(kind, str(new_value)),
-            form=rules.form(form) if form is not None else old.form,
+            value=value,
+            form=new_form,
             decided_on=day,
             decided_by=actor.user_id,
         )
         session.add(changed)
         session.flush()
+        old.superseded_by = changed.id
         review.new_outcome_id = changed.id
         data.update(new_outcome=changed.id, value=changed.value)
     review.decided_on, review.result, review.decision, review.decided_by = (

@@ -17,9 +17,9 @@ from sqlalchemy import ColumnElement, String, and_, case, cast, exists, func, li
 from sqlalchemy.sql import Select
 
 from sanwang.domain.transfers import TRANSFER_DIRECTIONS
+from sanwang.services.cases import in_force_on
 from sanwang.services.summary import CONCLUDED, DISPOSED, SUBSTANTIATED
 from sanwang.store.tables import (
-    CaseReview,
     CaseTrack,
     Clue,
     ClueMilestone,
@@ -147,12 +147,11 @@ def outcomes_in_force(p: Period, *cond: Any) -> ColumnElement[bool]:
     The one place statistics decide which sanctions count (处分以有效决定为准): an outcome retired by a 复审 or
     复核 decided 撤销 (revoked) or 变更 (changed) by the period's end is left out; the changed outcome that
     replaces it is a row of its own and counts from its decision."""
-    retired = exists().where(
-        CaseReview.outcome_id == Outcome.id,
-        CaseReview.result.in_(("revoked", "changed")),
-        CaseReview.decided_on <= p.until,
+    # The stored retirement (outcomes.retired_on, set by the review decision) is the one definition, shared with
+    # bulletins and case show: services.cases.in_force_on.
+    return exists().where(
+        Outcome.case_id == DisciplineCase.id, p.between(Outcome.decided_on), in_force_on(p.until), *cond
     )
-    return exists().where(Outcome.case_id == DisciplineCase.id, p.between(Outcome.decided_on), ~retired, *cond)
 
 
 def _marked(p: Period, kind: str) -> Rows:

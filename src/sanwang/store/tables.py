@@ -345,6 +345,8 @@ class DisciplineCase(Base):
     team: Mapped[list[Any]] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(20))
     concluded_on: Mapped[date | None] = mapped_column(Date)
+    # 直接立案: the recorded decision to open without an approved 移送审查调查 disposal (its basis, verbatim).
+    direct_basis: Mapped[str | None] = mapped_column(Text)
 
 
 class Detention(Base):
@@ -360,6 +362,27 @@ class Detention(Base):
     family_notified_at: Mapped[datetime | None] = mapped_column(DateTime)
     notify_waiver: Mapped[str | None] = mapped_column(Text)
     released_on: Mapped[date | None] = mapped_column(Date)
+    # The exact start (宣布留置之时) and the moment the family must have been told by (24 hours after it).
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    family_notice_due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # 监察法 (2024修正): 再延长 (once, 2 months) and 重新计算 (once, from the day a new serious offence is found).
+    further_extensions: Mapped[int] = mapped_column(Integer, default=0)
+    recounted_on: Mapped[date | None] = mapped_column(Date)
+
+
+class CaseMeasure(Base):
+    """A measure other than 留置 on a case (监察法 2024修正): 管护 or 责令候查, with its approval and limit."""
+
+    __tablename__ = "case_measures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("discipline_cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # guanhu (管护) | zeling_houcha (责令候查)
+    decided_on: Mapped[date] = mapped_column(Date)
+    due: Mapped[date] = mapped_column(Date)
+    approved_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    approval_ref: Mapped[str | None] = mapped_column(String(120))
+    reason: Mapped[str | None] = mapped_column(Text)
+    ended_on: Mapped[date | None] = mapped_column(Date)
 
 
 class Outcome(Base):
@@ -373,6 +396,10 @@ class Outcome(Base):
     form: Mapped[int | None] = mapped_column(Integer)
     decided_on: Mapped[date] = mapped_column(Date)
     decided_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # Retired by a 复审/复核 decision of 撤销 or 变更 (the row itself is kept verbatim): the day, and for 变更 the
+    # outcome that took its place. An outcome is in force while ``retired_on`` is empty (or after the day asked).
+    retired_on: Mapped[date | None] = mapped_column(Date)
+    superseded_by: Mapped[int | None] = mapped_column(ForeignKey("outcomes.id"))
 
 
 class Recommendation(Base):
