@@ -31,8 +31,9 @@ lint:
 typecheck:
 	$(BIN)/mypy
 
+# One worker per core; the Spark tests share one worker (xdist_group "spark") so two JVMs never compete.
 pytest:
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadgroup
 
 ## make bench — the benchmarks of docs/benchmarks.md (long; never part of make test)
 bench: $(BIN)/python
