@@ -36,9 +36,15 @@ def _forget_loaded_config() -> None:
 
 
 def run(
-    home: Path, *args: str, ok: bool = True, user: str | None = None, columns: int = 200
+    home: Path,
+    *args: str,
+    ok: bool = True,
+    user: str | None = None,
+    columns: int = 200,
+    env_extra: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     env = {"SANWANG_HOME": str(home), "COLUMNS": str(columns), "SANWANG_DATABASE_URL": None, "SANWANG_USER": user}
+    env.update(env_extra or {})
     _forget_loaded_config()
     code: int = 0
     with ExitStack() as stack:
