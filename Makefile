@@ -31,7 +31,7 @@ lint:
 typecheck:
 	$(BIN)/mypy
 
-# One worker per core; the Spark tests share one worker (xdist_group "spark") so two JVMs never compete.
+# One worker per core; the in-process Spark tests share one worker (xdist_group "spark"): one JVM, started once.
 pytest:
 	$(BIN)/pytest -q -n auto --dist loadgroup
 

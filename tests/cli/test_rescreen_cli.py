@@ -52,7 +52,6 @@ def test_kill_9_then_resume_gives_the_same_bytes(tmp_path: Path, workers: str, n
     assert killed.with_suffix(".jsonl").read_bytes() == clean.with_suffix(".jsonl").read_bytes()
 
 
-@pytest.mark.xdist_group("spark")
 def test_engine_choice_is_checked_and_spark_runs_from_the_command_line(tmp_path: Path) -> None:
     import shutil
 
