@@ -31,8 +31,9 @@ lint:
 typecheck:
 	$(BIN)/mypy
 
+# One worker per core; the in-process Spark tests share one worker (xdist_group "spark"): one JVM, started once.
 pytest:
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadgroup
 
 ## make bench — the benchmarks of docs/benchmarks.md (long; never part of make test)
 bench: $(BIN)/python

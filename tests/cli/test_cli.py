@@ -1,4 +1,8 @@
-"""The ``sanwang`` command as a user runs it: real processes, JSON on stdout, bilingual errors on stderr."""
+"""The ``sanwang`` command as a user runs it: JSON on stdout, bilingual errors on stderr, exit codes.
+
+Commands run in this process through the console entry point (``sanwang.cli.main.run``), each as a fresh
+process would see them; ``test_the_installed_command`` runs the real executable.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +11,58 @@ import os
 import shutil
 import subprocess
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from sanwang.cli import common
+from sanwang.cli import main as cli_main
 from sanwang.services.imports import HEADERS
 from tests.services.test_import import BAD, GOOD, write_csv
 
 SANWANG = shutil.which("sanwang", path=str(Path(sys.executable).parent)) or "sanwang"
 
 
+def _forget_loaded_config() -> None:
+    """Drop what a process loads once (rules, office overrides, the job queue): each command starts afresh."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith("sanwang") and module is not None:
+            for value in list(vars(module).values()):
+                if getattr(value, "__module__", None) == name and callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+
+
 def run(
-    home: Path, *args: str, ok: bool = True, user: str | None = None, columns: int = 200
+    home: Path,
+    *args: str,
+    ok: bool = True,
+    user: str | None = None,
+    columns: int = 200,
+    env_extra: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SANWANG_HOME": str(home), "COLUMNS": str(columns)}
-    env.pop("SANWANG_DATABASE_URL", None)
-    if user:
-        env["SANWANG_USER"] = user
-    proc = subprocess.run([SANWANG, *args], capture_output=True, text=True, env=env, timeout=120)
+    env = {"SANWANG_HOME": str(home), "COLUMNS": str(columns), "SANWANG_DATABASE_URL": None, "SANWANG_USER": user}
+    env.update(env_extra or {})
+    _forget_loaded_config()
+    code: int = 0
+    with ExitStack() as stack:
+        stdout, stderr, _ = stack.enter_context(CliRunner().isolation(env=env))
+        for console in (common.out, common.err):  # rich fixed its width when imported; a new process would not
+            stack.callback(setattr, console, "_width", console._width)
+            console.width = columns
+        stack.callback(setattr, sys, "argv", sys.argv)
+        sys.argv = ["sanwang", *args]
+        try:
+            cli_main.run()
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else int(e.code is not None)
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        said, warned = stdout.getvalue().decode(), stderr.getvalue().decode()
+    proc = subprocess.CompletedProcess(["sanwang", *args], code, said, warned)
     if ok:
         assert proc.returncode == 0, proc.stderr
     return proc
@@ -50,6 +87,18 @@ def home(tmp_path: Path) -> Path:
 def test_init_twice_is_safe(home: Path) -> None:
     first = js(home, "init")
     assert first["revision"] and first["units"] == 1 and first["users"] == 4
+
+
+def test_the_installed_command(tmp_path: Path) -> None:
+    """The real executable: its exit codes, JSON on stdout, a bilingual error without a traceback on stderr."""
+    env = {k: v for k, v in os.environ.items() if k != "SANWANG_DATABASE_URL"}
+    env["SANWANG_HOME"] = str(tmp_path / "home")
+    done = subprocess.run([SANWANG, "init", "--json"], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0 and json.loads(done.stdout)["revision"], done.stderr
+    bad = subprocess.run([SANWANG, "deadline", "--from", "2019-02-30", "--days", "3"], capture_output=True, text=True,
+                         env=env, timeout=120)  # fmt: skip
+    assert bad.returncode == 2 and "--from" in bad.stderr and "Traceback" not in bad.stderr and bad.stdout == ""
+    assert subprocess.run([SANWANG, "bogus"], capture_output=True, env=env, timeout=120).returncode == 2
 
 
 def test_deadline_command() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import SANWANG, home, js  # noqa: F401  (home is a fixture)
+from tests.cli.test_cli import SANWANG, home, js, run  # noqa: F401  (home is a fixture)
 from tests.services.test_import import GOOD, write_csv
 
 
@@ -26,10 +26,8 @@ def _wait_until_done(h: Path, env_extra: dict[str, str], proc: subprocess.Popen[
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         assert proc.poll() is None, proc.communicate()[1]
-        env = {**os.environ, "SANWANG_HOME": str(h), **env_extra}
-        env.pop("SANWANG_DATABASE_URL", None)
-        out = subprocess.run([SANWANG, "worker", "--status", "--json"], env=env, capture_output=True, text=True)
-        status = json.loads(out.stdout)
+        # Polled in this process: starting a new one every half second cost more than the work waited for.
+        status = json.loads(run(h, "worker", "--status", "--json", env_extra=env_extra).stdout)
         if status["entities"] == 0 and status["queued_jobs"] == 0:
             return dict(status)
         time.sleep(0.5)
@@ -38,12 +36,8 @@ def _wait_until_done(h: Path, env_extra: dict[str, str], proc: subprocess.Popen[
 
 def _check(h: Path, queue_env: dict[str, str], tmp_path: Path) -> None:
     src = write_csv(tmp_path / "ledger.csv", GOOD)
-    env = {**os.environ, "SANWANG_HOME": str(h), "SANWANG_USER": "clerk", **queue_env}
-    env.pop("SANWANG_DATABASE_URL", None)
-    imported = subprocess.run([SANWANG, "clue", "import", str(src), "--json"], env=env, capture_output=True, text=True)
-    assert imported.returncode == 0, imported.stderr
-    status = subprocess.run([SANWANG, "worker", "--status", "--json"], env=env, capture_output=True, text=True)
-    before = json.loads(status.stdout)
+    run(h, "clue", "import", str(src), "--json", user="clerk", env_extra=queue_env)
+    before = json.loads(run(h, "worker", "--status", "--json", env_extra=queue_env).stdout)
     assert before["entities"] > 0  # the import left entity extraction to the worker
     proc = _worker(h, queue_env)
     try:

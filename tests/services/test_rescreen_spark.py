@@ -15,6 +15,7 @@ from tests.services.test_rescreen import OFFICIALS, petitions
 
 pytest.importorskip("pyspark")
 pytestmark = [
+    pytest.mark.xdist_group("spark"),  # one xdist worker runs these: one JVM, started once for all of them
     pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs a Java runtime"),
     # py4j leaves its gateway socket to the garbage collector: not ours to close
     pytest.mark.filterwarnings("ignore::ResourceWarning"),

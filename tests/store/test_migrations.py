@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import inspect
 
 from sanwang.store.db import Store
 from sanwang.store.tables import Base
+
+# The other tests get a copy of a ledger migrated once per session; these run Alembic itself.
+pytestmark = pytest.mark.fresh_schema
 
 
 def _orm_only(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
@@ -44,3 +49,11 @@ def test_a_populated_ledger_migrates_down_and_up(store: Store) -> None:
         assert s.scalar(select(func.count()).select_from(Clue)) == 1
         assert s.scalar(select(func.count()).select_from(ClueSubject)) >= 1
         assert s.scalar(select(Clue.received)) >= date(2019, 1, 1)
+
+
+def test_downgrade_to_base_and_up_again(store: Store) -> None:
+    store.migrate("base", down=True)
+    assert set(inspect(store.engine).get_table_names()) <= {"alembic_version"}
+    head = store.upgrade()
+    test_migrations_match_the_tables(store)
+    assert store.upgrade() == head
