@@ -24,4 +24,4 @@ def test_migrations_match_the_tables(store: Store) -> None:
 
 def test_upgrade_is_idempotent(store: Store) -> None:
     first = store.upgrade()
-    assert store.upgrade() == first == "0006"
+    assert store.upgrade() == first == "0007_text"
