@@ -83,10 +83,23 @@ def test_a_learned_cue_is_shown_as_the_word_it_sits_in() -> None:
     assert cues and all(text[i.start : i.end] == i.text and i.label == f"模型特征「{i.text}」" for i in cues)
     spans = [(i.key, i.start, i.end) for i in cues]
     assert len(spans) == len(set(spans))  # 办事 and 事处 are one reason, not two
-    # The word around a bigram, longest first; the bigram itself where no dictionary word holds it.
+    # The word around a bigram, longest first; the bigram itself when it is a word; nothing when it is not.
     simple = "街道办事处主任"
-    assert simple[slice(*tri.cue_span(simple, simple.find("事处"), 2))] == "办事处"
-    assert tri.cue_span("乙丙", 0, 2) == (0, 2)
+    span = tri.cue_span(simple, simple.find("事处"), 2)
+    assert span is not None and simple[slice(*span)] == "办事处"
+    assert tri.cue_span("主任", 0, 2) == (0, 2)
+    assert tri.cue_span("局长李某", 1, 2) is None  # 长李
+
+
+def test_no_overlapping_indicators_and_no_cues_across_words() -> None:
+    text = "以刘某为首的黑恶势力团伙长期欺行霸市。反映县公安局局长李明充当保护伞，收受贿赂。"
+    r = tri.triage(text)
+    rules = sorted((i for i in r.indicators if not i.key.startswith("learned.")), key=lambda i: i.start)
+    # 恶势力 inside 黑恶势力, 保护伞 inside 充当保护伞, 行霸 inside 欺行霸市, 受贿 across 收受贿赂 were listed too.
+    assert all(a.end <= b.start for a, b in zip(rules, rules[1:], strict=False))
+    assert {"黑恶势力", "充当保护伞", "欺行霸市"} <= {i.text for i in rules}
+    shown = {i.text for i in r.indicators if i.key.startswith("learned.")}
+    assert not shown & {"局局", "长李", "刘某"}  # the bigrams across 公安局|局长, 局长|李明 and a court pseudonym
 
 
 def _reference_logit(simple: str) -> dict[str, float]:

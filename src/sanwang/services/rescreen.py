@@ -36,7 +36,7 @@ from sanwang.text.gazetteer import Gazetteer
 from sanwang.text.normalize import Normalized, normalize
 from sanwang.text.patterns import find_positions, role_ends
 from sanwang.text.triage import fingerprint as triage_version
-from sanwang.text.triage import review_threshold, triage
+from sanwang.text.triage import triage
 
 ID_COLUMNS = ("编号", "id", "信访编号", "件号")
 TEXT_COLUMNS = ("内容", "text", "信访内容", "反映内容", "问题摘要")
@@ -244,6 +244,12 @@ def screen(line: int, pid: str, body: str) -> dict[str, Any]:
         "priority": round(priority, 4),
         "gang": round(t.gang, 4),
         "misconduct": round(t.misconduct, 4),
+        "umbrella": umbrella(
+            t.gang,
+            t.misconduct,
+            any(i.score == "gang" and not i.key.startswith("learned.") for i in t.indicators),
+            bool(matched),
+        ),  # fmt: skip
         "officials": matched,
         # The registry's own record of each official named (the JSON lines only): registration keeps unit and
         # position as the registry gives them.
@@ -488,18 +494,20 @@ def _pool_context() -> Any:
     return ctx
 
 
-def umbrella(r: dict[str, Any]) -> bool:
-    """打伞破网: gang crime (the gang score at its review threshold) together with an official's involvement (the
-    misconduct score at its threshold, or an official of the registry named) — the letters 大起底 is for."""
-    return r["gang"] >= review_threshold("gang") and (
-        r["misconduct"] >= review_threshold("misconduct") or bool(r["officials"])
-    )
+LIKELY = 0.5  # a score at which the petition is more likely than not of its kind (the flags set on registration)
+
+
+def umbrella(gang: float, misconduct: float, gang_phrase: bool, officials: bool) -> bool:
+    """打伞破网: gang crime (a gang score of at least ``LIKELY``, or a campaign phrase of gang crime: 涉黑, 村霸 …)
+    together with an official's involvement (a misconduct score of at least ``LIKELY``, or an official of the
+    registry named) — the letters 大起底 is for, ranked before complaints of either kind alone."""
+    return (gang >= LIKELY or gang_phrase) and (misconduct >= LIKELY or officials)
 
 
 def rank_key(r: dict[str, Any]) -> tuple[bool, bool, float, int]:
     """The ranking (docs/rescreen.md): gang crime with an official's involvement first, then registry matches,
     then the higher score, then input order."""
-    return (not umbrella(r), not r["officials"], -r["priority"], r["line"])
+    return (not r["umbrella"], not r["officials"], -r["priority"], r["line"])
 
 
 _ENTITY_LABELS = {"person": "人员", "org": "单位", "place": "地点", "amount": "金额"}
@@ -580,8 +588,8 @@ def register_top(session: Any, *, actor: Any, ranked: Path, top: int, unit_code:
             summary=r["text"],
             subjects=_subjects(r),
             external_ref=ref,
-            gang_related=r["gang"] >= 0.5,
-            umbrella_suspected=bool(r["officials"]) and r["misconduct"] >= 0.5,
+            gang_related=r["gang"] >= LIKELY,
+            umbrella_suspected=bool(r["officials"]) and r["misconduct"] >= LIKELY,
         )
         for ref, r in firsts.items()
         if ref not in known
