@@ -62,6 +62,11 @@ CLUENER_LABEL = {"name": "PER", "organization": "ORG", "government": "ORG", "com
                  "scene": "LOC"}  # fmt: skip
 
 
+# CLUENER2020 marks a whole address as one span (北京市海淀区中关村大街); MSRA and the region rules read each level
+# as a place of its own, so an address is cut after each administrative level.
+ADMIN_ENDS = frozenset("省市区县镇乡村州盟旗")
+
+
 def read_cluener(path: Path) -> list[tuple[str, list[str]]]:
     """``(sentence, labels)`` pairs of a CLUENER2020 file: JSON objects ``{"text", "label": {class: {mention:
     [[start, end], ...]}}}`` with inclusive ends, one a line or pretty-printed one after another."""
@@ -82,6 +87,10 @@ def read_cluener(path: Path) -> list[tuple[str, list[str]]]:
             for bounds in mentions.values() if tag else ():
                 for start, end in bounds:
                     labels[start : end + 1] = [f"B-{tag}"] + [f"I-{tag}"] * (end - start)
+                    if kind == "address":  # 巧家县白鹤滩镇 is two places for MSRA and for sanwang's region codes
+                        for k in range(start, end):
+                            if sentence[k] in ADMIN_ENDS:
+                                labels[k + 1] = f"B-{tag}"
         out.append((sentence, labels))
 
 

@@ -324,6 +324,8 @@ def learned(simple: str) -> dict[Score, LearnedPart]:
     p = np.exp(z - z.max())
     out: dict[Score, LearnedPart] = {}
     for score, inside in m.inside.items():
+        if not inside.any():  # no class of this score in the model (nothing to learn it from): the rules alone
+            continue
         p_in, p_out = float(p[inside].sum()), float(p[~inside].sum())
         total = math.log(p_in) - math.log(p_out) if p_in > 0 and p_out > 0 else math.copysign(_LOGIT_CAP, p_in - p_out)
         col = m.heads.get(score)
@@ -409,6 +411,8 @@ def triage(text: str) -> Triage:
     rules_alone = {s: m.rules.bias[s] + logit[s] - m.bias[s] for s in SCORES}
     court = any(marker in simple for marker in COURT_MARKERS)
     for score, part in learned(simple).items():
+        if not (m.learned_scale[score] or m.head_scale[score]):
+            continue  # no learned part for this score (too few examples to train one): the rules alone
         logit[score] += m.learned_scale[score] * part.total + m.head_scale[score] * part.head
         if not court and rules_alone[score] > 0:  # the phrases found make it more likely than not on their own
             logit[score] = max(logit[score], rules_alone[score])
