@@ -203,9 +203,8 @@ def render(r: dict[str, Any]) -> str:
 never trained on), four approaches; then the gazetteer on the scenario corpus. See docs/entities.md.
 
 **Command:** `.venv/bin/python -m bench.eval_ner` (the shipped model); the model itself comes from
-`.venv/bin/python -m bench.train_ner --train example.dev --train example.test --train weiboNER_2nd_conll.train
---train weiboNER_2nd_conll.dev --train weiboNER_2nd_conll.test --max-iterations 300` (People's Daily 1998 and
-Weibo NER; not shipped, see docs/entities.md).
+`.venv/bin/python -m bench.train_ner --train train.json --train weiboNER_2nd_conll.train` (the training splits of
+CLUENER2020 and Weibo NER only; not shipped, see docs/entities.md).
 
 **Machine:** {mach["nproc"]} CPUs, Python {mach["python"]}; run {mach["date"]} at commit {mach["commit"]}.
 

@@ -3,13 +3,19 @@
     .venv/bin/python -m bench.train_ner --train FILE [--train FILE ...] [--out PATH]
 
 Training files are character-per-line BIO corpora (``char<TAB or space>tag``, blank line between sentences) with
-PER, ORG and LOC labels. The shipped model was trained on the People's Daily 1998 NER corpus, dev and test
-splits (``example.dev``, ``example.test`` of github.com/zjy-ucas/ChineseNER: 6,954 sentences, 2,748 persons),
-and the Weibo NER corpus (``weiboNER_2nd_conll.train``, ``.dev`` and ``.test`` of github.com/hltcoe/golden-horse,
-via OYE93/Chinese-NLP-Corpus: 1,890 posts; nominal mentions dropped, GPE counted as places) —
-the train split and MSRA's train split were not retrievable here. They are not part of this project; bring them
-yourself. Any training sentence that shares a 20-character run with the MSRA test split the evaluation uses
-(../shared/data/ner_msra) is dropped first, so the reported figures are on text the model never saw.
+PER, ORG and LOC labels, or CLUENER2020 JSON (``*.json``). Only TRAINING splits are used — development and test
+splits are for measuring, by others and by this project. The shipped model was trained on:
+
+- CLUENER2020 ``train.json`` (10,748 news sentences; sha256 8702ded9…, as stored in
+  github.com/StanleySun233/ChineseNER ``data/cluener/train.json`` at 16ebe3eb; name → PER, organization /
+  government / company → ORG, address / scene → LOC, the other classes not names);
+- Weibo NER ``weiboNER_2nd_conll.train`` (1,350 posts of github.com/hltcoe/golden-horse via
+  OYE93/Chinese-NLP-Corpus at e9bb5b5f; sha256 4e8954c5…; nominal mentions dropped, GPE counted as places).
+
+The People's Daily 1998 train split and MSRA's train split are stored only as large files no mirror here held.
+None of these files is part of this project; bring them yourself. Any training sentence that shares a
+20-character run with the MSRA test split the evaluation uses (../shared/data/ner_msra) is dropped first, so the
+reported figures are on text the model never saw.
 
 Features: ``sanwang.text.ner.features`` (the same function tags at run time). L-BFGS with L1 + L2
 regularisation; the L1 term prunes the feature set so the model ships small. Deterministic for the same input.
@@ -18,6 +24,7 @@ regularisation; the L1 term prunes the feature set so the model ships small. Det
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from pathlib import Path
 
@@ -48,6 +55,47 @@ def read_bio(path: Path) -> list[tuple[str, list[str]]]:
     if chars:
         out.append(("".join(chars), labels))
     return out
+
+
+# CLUENER2020's fine-grained classes brought to MSRA's three (others — book, game, movie, position — are not names).
+CLUENER_LABEL = {"name": "PER", "organization": "ORG", "government": "ORG", "company": "ORG", "address": "LOC",
+                 "scene": "LOC"}  # fmt: skip
+
+
+# CLUENER2020 marks a whole address as one span (北京市海淀区中关村大街); MSRA and the region rules read each level
+# as a place of its own, so an address is cut after each administrative level.
+ADMIN_ENDS = frozenset("省市区县镇乡村州盟旗")
+
+
+def read_cluener(path: Path) -> list[tuple[str, list[str]]]:
+    """``(sentence, labels)`` pairs of a CLUENER2020 file: JSON objects ``{"text", "label": {class: {mention:
+    [[start, end], ...]}}}`` with inclusive ends, one a line or pretty-printed one after another."""
+    text = path.read_text(encoding="utf-8")
+    decoder = json.JSONDecoder()
+    out: list[tuple[str, list[str]]] = []
+    at = 0
+    while True:
+        while at < len(text) and text[at].isspace():
+            at += 1
+        if at >= len(text):
+            return out
+        record, at = decoder.raw_decode(text, at)
+        sentence = record["text"]
+        labels = ["O"] * len(sentence)
+        for kind, mentions in (record.get("label") or {}).items():
+            tag = CLUENER_LABEL.get(kind)
+            for bounds in mentions.values() if tag else ():
+                for start, end in bounds:
+                    labels[start : end + 1] = [f"B-{tag}"] + [f"I-{tag}"] * (end - start)
+                    if kind == "address":  # 巧家县白鹤滩镇 is two places for MSRA and for sanwang's region codes
+                        for k in range(start, end):
+                            if sentence[k] in ADMIN_ENDS:
+                                labels[k + 1] = f"B-{tag}"
+        out.append((sentence, labels))
+
+
+def read_corpus(path: Path) -> list[tuple[str, list[str]]]:
+    return read_cluener(path) if path.suffix == ".json" else read_bio(path)
 
 
 def _label(raw: str) -> str:
@@ -87,7 +135,7 @@ def main(argv: list[str] | None = None) -> None:
     kept = dropped = 0
     dev: list[tuple[str, list[str]]] = []
     for path in args.train:
-        for sentence, labels in read_bio(path):
+        for sentence, labels in read_corpus(path):
             if shingles(sentence) & held_out:
                 dropped += 1
                 continue

@@ -33,6 +33,7 @@ from sanwang.text import triage as tri
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "src" / "sanwang" / "text" / "data"
 VOCAB, MIN_DF, C, MIN_CLASS = 20000, 2, 300.0, 5
+MIN_POSITIVES = 50  # a score with fewer positives in the train part gets no learned part
 # Scores that add their own yes/no head over the same bigrams to their group of the charge model (fitted with the
 # rule weights as a fixed offset; the value is its L2 strength C): chosen per score on out-of-fold figures of the
 # train part and on the synthetic petitions (docs/triage.md).
@@ -161,6 +162,12 @@ def train(docs: list[triage_data.Doc]) -> tuple[dict[str, object], dict[str, np.
         + " + citizen messages",
     }
     for s in tri.SCORES:
+        if truth[s].sum() < MIN_POSITIVES:
+            # Too few examples to learn from (misconduct without a file of crimes of office: 1 fact): the rules
+            # alone, as written, rather than a learned part that would push every text down.
+            print(f"{s}: {int(truth[s].sum())} positives in the train part, fewer than {MIN_POSITIVES}: rules alone")
+            model[s] = {"bias": tri._model().rules.bias[s], "learned_scale": 0.0, "head_scale": 0.0, "threshold": 0.5}
+            continue
         head = oof_head.get(s)
         mix = mixing(oof[s], offset[s], truth[s], head)
         z = mix["bias"] + mix["learned_scale"] * oof[s] + offset[s]
@@ -175,6 +182,8 @@ def train(docs: list[triage_data.Doc]) -> tuple[dict[str, object], dict[str, np.
     weight, bias, classes = m.coef_.T, m.intercept_, [str(c) for c in m.classes_]
     x = v.transform(texts)
     for s, c in HEADS.items():  # a head is one more column, named head:<score>
+        if truth[s].sum() < MIN_POSITIVES:
+            continue
         w, b = fit_sparse(x, truth[s].astype(float), offset[s], c)
         weight, bias = np.column_stack([weight, w]), np.append(bias, b)
         classes.append(tri.HEAD_PREFIX + s)

@@ -5,13 +5,17 @@ Labels follow the issue: a CAIL2018 fact is **gang** when one of its charges is 
 is fixed by a hash of each record's source and position: 30 % (``test``) is never used for training, weights or
 the choice of the operating threshold.
 
-More CAIL2018 facts can be added without copying them anywhere: ``SANWANG_EVAL_CAIL_EXTRA`` names further JSON
-lines files (``os.pathsep``-separated) in CAIL2018's format. The evaluation in docs/benchmarks.md used the second
-file of the same public sample the shared one comes from (1,397 facts, where 滥用职权, 窝藏、包庇 and 强迫交易 are
-common — the shared file has almost none)::
+More CAIL2018 facts can be added without copying them anywhere, as JSON lines files in CAIL2018's format
+(``os.pathsep``-separated lists):
+
+- ``SANWANG_EVAL_CAIL_EXTRA``: more TRAINING material (a corpus's train split only), split 70/30 like the rest;
+- ``SANWANG_EVAL_CAIL_TEST``: a corpus's test or development split, held out WHOLE (every fact is ``test``): it
+  is measured on, never trained on. The figures in docs/triage.md use the second file of the public sample the
+  shared one comes from (1,397 facts, where 滥用职权, 窝藏、包庇 and 强迫交易 are common — the shared file has almost
+  none), which is that sample's test split::
 
     git clone --depth 1 https://github.com/sihuajian/cail2018 /tmp/cail2018
-    export SANWANG_EVAL_CAIL_EXTRA=/tmp/cail2018/data/data_test.json
+    export SANWANG_EVAL_CAIL_TEST=/tmp/cail2018/data/data_test.json
 
 Extra facts are keyed by a hash of their text (so the split does not depend on where the file lies) and a fact
 already loaded from an earlier file is skipped.
@@ -31,6 +35,7 @@ DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 CAIL = DATA / "cail2018_train" / "data_train.utf8.json"
 MESSAGES = DATA / "citizen_messages" / "attachment2.csv"
 EXTRA_ENV = "SANWANG_EVAL_CAIL_EXTRA"
+TEST_ENV = "SANWANG_EVAL_CAIL_TEST"
 
 GANG_CHARGES = frozenset(
     {"寻衅滋事", "敲诈勒索", "强迫交易", "非法拘禁", "开设赌场", "聚众斗殴", "组织、领导、参加黑社会性质组织",
@@ -71,11 +76,15 @@ def extra_files() -> list[Path]:
     return [Path(p) for p in os.environ.get(EXTRA_ENV, "").split(os.pathsep) if p.strip()]
 
 
+def test_files() -> list[Path]:
+    return [Path(p) for p in os.environ.get(TEST_ENV, "").split(os.pathsep) if p.strip()]
+
+
 def available() -> bool:
     return CAIL.is_file() and MESSAGES.is_file()
 
 
-def _cail(path: Path, keyed_by_text: bool, seen: set[str]) -> list[Doc]:
+def _cail(path: Path, keyed_by_text: bool, seen: set[str], held_out: bool = False) -> list[Doc]:
     docs: list[Doc] = []
     with path.open(encoding="utf-8") as f:
         for n, line in enumerate(f):
@@ -89,8 +98,9 @@ def _cail(path: Path, keyed_by_text: bool, seen: set[str]) -> list[Doc]:
             seen.add(digest)
             charges = frozenset(_charge(c) for c in d["meta"]["accusation"])
             key = f"cail:{digest[:16]}" if keyed_by_text else f"cail:{n}"
+            split = "test" if held_out else _split(key)
             docs.append(
-                Doc(key, "cail", fact, bool(charges & GANG_CHARGES), bool(charges & MISCONDUCT_CHARGES), _split(key),
+                Doc(key, "cail", fact, bool(charges & GANG_CHARGES), bool(charges & MISCONDUCT_CHARGES), split,
                     charges)
             )  # fmt: skip
     return docs
@@ -102,6 +112,8 @@ def load() -> list[Doc]:
     docs = _cail(CAIL, False, seen)
     for extra in extra_files():
         docs.extend(_cail(extra, True, seen))
+    for held in test_files():
+        docs.extend(_cail(held, True, seen, held_out=True))
     rows = list(csv.DictReader(io.StringIO(MESSAGES.read_bytes().decode("utf-8-sig"))))
     for row in rows:
         key = f"msg:{row['留言编号']}"

@@ -16,7 +16,7 @@ from tests.services.world import CITY
 from tests.services.world2 import build_world2
 
 # Traditional script and a converter artefact: offsets must still land in the text as received.
-TEXT = "反映昭通市公安局副局長張建國與虞某某來(lái)往密切，收受好處費3.5萬元。"
+TEXT = "反映昭通市公安局副局長張建國與虞某某來(lái)往密切，2019年3月收受好處費3.5萬余元。"
 
 
 def _clues(store: Store, n: int = 3) -> list[str]:
@@ -50,7 +50,10 @@ def test_worker_extraction_keys_known_names_and_maps_offsets(store: Store) -> No
     assert by_text["昭通市公安局"]["value"] == "unit:530600-GA" and by_text["昭通市公安局"]["source"] == "gazetteer"
     assert by_text["張建國"]["type"] == "person" and by_text["張建國"]["value"].startswith("subject:")
     assert by_text["虞某某"]["value"].startswith("gang_member:")
-    assert by_text["3.5萬元"]["value"] == "35000" and by_text["3.5萬元"]["type"] == "amount"
+    assert by_text["3.5萬余元"]["value"] == "35000" and by_text["3.5萬余元"]["type"] == "amount"
+    # Stored with their precision: a month, and a lower bound (万余), not a day and an exact sum.
+    assert by_text["3.5萬余元"]["precision"] == "more_than"
+    assert (by_text["2019年3月"]["value"], by_text["2019年3月"]["precision"]) == ("2019-03-01", "month")
 
 
 def test_a_shown_clue_gets_its_entities_at_once_and_a_worker_does_not_store_them_again(store: Store) -> None:

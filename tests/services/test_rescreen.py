@@ -6,12 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from sanwang.domain.errors import ValidationError
 from sanwang.services import rescreen as rescreen_module
 from sanwang.services.context import actor_for
 from sanwang.services.rescreen import Official, read_registry, register_top, rescreen
 from sanwang.store.db import Store
+from sanwang.store.tables import Clue, ClueSubject
 from tests.services.world import build_world
 
 OFFICIALS = [Official("张建国", "530602198007090228", "昭阳区公安局", "副局长"), Official("王平", "", "某镇", "镇长")]
@@ -145,12 +147,14 @@ def test_another_input_is_refused_and_bad_rows_are_named(tmp_path: Path) -> None
     src = petitions(tmp_path / "p.jsonl", 10)
     rescreen(src, tmp_path / "out.csv", workers=1, chunk=4)
     petitions(src, 11)
-    with pytest.raises(ValidationError, match="another input"):
+    with pytest.raises(ValidationError, match="the input file's size differs"):
         rescreen(src, tmp_path / "out.csv", workers=1, chunk=4)
     bad = tmp_path / "bad.csv"
     bad.write_text("编号,内容\nA1,正常内容\nA2,\n", encoding="utf-8")
-    with pytest.raises(ValidationError, match="line 3: the text is missing"):
+    with pytest.raises(ValidationError) as missing:
         rescreen(bad, tmp_path / "bad_out.csv", workers=1)
+    # The line is named once, by the error itself (it was also repeated in the reason).
+    assert str(missing.value) == "第3行字段「内容」：缺少内容 / line 3, field 内容: the text is missing"
     gb = tmp_path / "gb.csv"
     gb.write_bytes("编号,内容\nG1,反映张建国充当保护伞\n".encode("gb18030"))
     assert rescreen(gb, tmp_path / "gb_out.csv", registry=OFFICIALS, workers=1)["with_officials"] == 1
@@ -184,7 +188,84 @@ def test_entities_on_request_with_offsets_into_the_text_as_given(tmp_path: Path)
     header, line = (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()
     assert header.endswith("indicators,entities,text") and "人员：張建國" in line and "金额：3.5萬元" in line
     # The work folder remembers the mode: a run asking for something else is refused, not mixed.
-    with pytest.raises(ValidationError, match="another input"):
+    with pytest.raises(ValidationError, match="--entities differs"):
         rescreen(src, tmp_path / "out.csv", registry=OFFICIALS, workers=1)
     with pytest.raises(ValidationError, match="rules or model"):
         rescreen(src, tmp_path / "x.csv", workers=1, entities="all")
+
+
+def mixed_encodings(path: Path) -> Path:
+    """A UTF-8 CSV over one megabyte whose last row was pasted in from a GB18030 file."""
+    rows = [f"M{i:05d},{'小区路灯坏了，请尽快修复。' * 8}\n" for i in range(3_500)]
+    path.write_bytes("编号,内容\n".encode() + "".join(rows).encode() + "M99999,反映黑恶势力\n".encode("gb18030"))
+    assert path.stat().st_size > 1 << 20
+    return path
+
+
+def test_a_file_that_changes_encoding_after_the_first_megabyte_is_refused_by_line(tmp_path: Path) -> None:
+    src = mixed_encodings(tmp_path / "mixed.csv")
+    with pytest.raises(ValidationError, match="mixes encodings") as info:
+        rescreen(src, tmp_path / "m.csv", workers=1)  # was UnicodeDecodeError mid-run
+    assert info.value.line == 3_502 and not (tmp_path / "m.csv").exists()
+    jl = tmp_path / "mixed.jsonl"
+    jl.write_bytes(b'{"id": 1, "text": "\xe6\xad\xa3\xe5\xb8\xb8"}\n' + '{"id": 2, "text": "黑恶"}\n'.encode("gb18030"))
+    with pytest.raises(ValidationError, match="mixes encodings") as info:
+        rescreen(jl, tmp_path / "j.csv", workers=1)
+    assert info.value.line == 2
+
+
+def test_a_resume_refusal_names_the_option_that_changed(tmp_path: Path) -> None:
+    src = petitions(tmp_path / "p.jsonl", 10)
+    rescreen(src, tmp_path / "out.csv", registry=OFFICIALS, workers=1, chunk=4)
+    with pytest.raises(ValidationError, match="--chunk") as info:
+        rescreen(src, tmp_path / "out.csv", registry=OFFICIALS, workers=1, chunk=5)
+    assert info.value.field == "--chunk"
+    with pytest.raises(ValidationError, match="--entities"):
+        rescreen(src, tmp_path / "out.csv", registry=OFFICIALS, workers=1, chunk=4, entities="rules")
+    with pytest.raises(ValidationError, match="--registry"):
+        rescreen(src, tmp_path / "out.csv", workers=1, chunk=4)
+
+
+def test_registry_names_are_normalised_and_registered_subjects_keep_unit_and_position(
+    store: Store, tmp_path: Path
+) -> None:
+    reg = tmp_path / "reg.csv"
+    reg.write_text("姓名,身份证号,单位,职务\n張　建國,,昭阳区公安局,副局长\n", encoding="utf-8")
+    officials = read_registry(reg)
+    assert officials[0].name == "张建国"  # traditional script and a full-width space in the registry
+    src = petitions(tmp_path / "p.jsonl", 4)
+    rescreen(src, tmp_path / "out.csv", registry=officials, workers=1)
+    build_world(store)
+    with store.session() as s:
+        done = register_top(s, actor=actor_for(s, "clerk"), ranked=tmp_path / "out.csv", top=1)
+    with store.session() as s:
+        [subject] = s.scalars(select(ClueSubject).join(Clue).where(Clue.number == done["numbers"][0])).all()
+        assert (subject.name, subject.unit_name, subject.position) == ("张建国", "昭阳区公安局", "副局长")
+
+
+def test_registering_a_top_that_holds_one_id_twice_registers_it_once(store: Store, tmp_path: Path) -> None:
+    build_world(store)
+    src = tmp_path / "dup.jsonl"
+    src.write_text(
+        "".join(json.dumps({"id": "D1", "text": t}, ensure_ascii=False) + "\n" for t in (UMBRELLA, GANG, NEUTRAL)),
+        encoding="utf-8",
+    )
+    rescreen(src, tmp_path / "out.csv", registry=OFFICIALS, workers=1)
+    with store.session() as s:
+        done = register_top(s, actor=actor_for(s, "clerk"), ranked=tmp_path / "out.csv", top=3)
+    assert (done["registered"], done["duplicate_ids"]) == (1, ["D1", "D1"])  # was an IntegrityError
+
+
+def test_gang_crime_with_an_official_ranks_above_either_alone(tmp_path: Path) -> None:
+    both = "以刘某为首的黑恶势力团伙欺行霸市，收取保护费，派出所所长李某充当保护伞，收受贿赂，通风报信。"
+    official = "某局副局长李某收受贿赂，滥用职权，为亲属谋利。"
+    src = tmp_path / "p.jsonl"
+    texts = [GANG, official, UMBRELLA, both]
+    src.write_text(
+        "".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(texts)),
+        encoding="utf-8",
+    )
+    rescreen(src, tmp_path / "out.csv", registry=OFFICIALS, workers=1)
+    ranked = [json.loads(x)["text"] for x in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    # Registry match alone (UMBRELLA names 张建国 but no gang) used to come first.
+    assert ranked[0] == both

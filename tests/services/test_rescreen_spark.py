@@ -83,3 +83,20 @@ def test_spark_extracts_the_same_entities(tmp_path: Path) -> None:
     assert (tmp_path / "s.csv").read_bytes() == (tmp_path / "l.csv").read_bytes()
     assert (tmp_path / "s.jsonl").read_bytes() == (tmp_path / "l.jsonl").read_bytes()
     assert b"entities" in (tmp_path / "s.csv").read_bytes().splitlines()[0]
+
+
+def test_spark_refuses_what_the_local_engine_refuses_with_the_same_words(tmp_path: Path) -> None:
+    from tests.services.test_rescreen import mixed_encodings
+
+    odd = tmp_path / "odd.jsonl"
+    odd.write_text('{"id": 1, "text": "正常"}\n[1, 2]\n', encoding="utf-8")  # crashed the Spark reader
+    quote = tmp_path / "q.csv"
+    quote.write_text('编号,内容\nA1,"反映问题\nA2,另一个问题\n', encoding="utf-8")  # Spark swallowed A2 into A1
+    mixed = mixed_encodings(tmp_path / "mixed.csv")  # Spark published mojibake
+    for src in (odd, quote, mixed):
+        with pytest.raises(ValidationError) as spark_err:
+            rescreen_spark(src, tmp_path / "s.csv", master="local[2]")
+        with pytest.raises(ValidationError) as local_err:
+            rescreen(src, tmp_path / f"l-{src.stem}.csv", workers=1)
+        assert str(spark_err.value) == str(local_err.value) and spark_err.value.line == local_err.value.line
+        assert not (tmp_path / "s.csv").exists()

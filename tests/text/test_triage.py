@@ -65,12 +65,26 @@ def test_a_short_umbrella_petition_is_not_buried_by_the_court_trained_part() -> 
     assert tri.triage(NEUTRAL).misconduct < tri.review_threshold("misconduct")
     # In court language the learned part still decides: the same words in an indictment score lower.
     court = "公诉机关指控：被告人王某某系某村村支书，" + "充当黑恶势力保护伞"
-    assert tri.triage(court).misconduct < tri.triage("反映村支书王某某充当黑恶势力保护伞").misconduct
+    assert tri.triage(court).misconduct <= tri.triage("反映村支书王某某充当黑恶势力保护伞").misconduct
+    if _learned("misconduct"):
+        assert tri.triage(court).misconduct < tri.triage("反映村支书王某某充当黑恶势力保护伞").misconduct
+
+
+def _learned(score: tri.Score) -> bool:
+    """Whether the shipped model has a learned part for ``score`` (none without enough training examples)."""
+    m = tri._model()
+    return (
+        bool(m.learned_scale[score] or m.head_scale[score]) and m.learned is not None and m.learned.inside[score].any()
+    )
 
 
 def test_the_learned_misconduct_part_reads_court_language() -> None:
-    # No campaign words here (保护伞, 通风报信): what raises the score is learned from judgments.
     r = tri.triage(COURT_FACT)
+    if not _learned("misconduct"):
+        # Trained on data without crimes of office, the score is the rules' alone: no learned cue is shown.
+        assert not [i for i in r.indicators if i.key == "learned.misconduct"]
+        return
+    # No campaign words here (保护伞, 通风报信): what raises the score is learned from judgments.
     assert r.misconduct > 10 * tri.triage(NEUTRAL).misconduct
     assert r.misconduct >= tri.review_threshold("misconduct")
     cues = [i for i in r.indicators if i.key == "learned.misconduct"]
@@ -78,15 +92,28 @@ def test_the_learned_misconduct_part_reads_court_language() -> None:
 
 
 def test_a_learned_cue_is_shown_as_the_word_it_sits_in() -> None:
-    text = "反映昭阳区凤凰街道办事处主任王建国收受好处费二十万元，为其充当保护伞。"
+    text = "以张三为首的团伙在昭阳区凤凰街道办事处辖区多次随意殴打摊主，强行收取保护费。"
     cues = [i for i in tri.triage(text).indicators if i.key.startswith("learned.")]
     assert cues and all(text[i.start : i.end] == i.text and i.label == f"模型特征「{i.text}」" for i in cues)
     spans = [(i.key, i.start, i.end) for i in cues]
     assert len(spans) == len(set(spans))  # 办事 and 事处 are one reason, not two
-    # The word around a bigram, longest first; the bigram itself where no dictionary word holds it.
+    # The word around a bigram, longest first; the bigram itself when it is a word; nothing when it is not.
     simple = "街道办事处主任"
-    assert simple[slice(*tri.cue_span(simple, simple.find("事处"), 2))] == "办事处"
-    assert tri.cue_span("乙丙", 0, 2) == (0, 2)
+    span = tri.cue_span(simple, simple.find("事处"), 2)
+    assert span is not None and simple[slice(*span)] == "办事处"
+    assert tri.cue_span("主任", 0, 2) == (0, 2)
+    assert tri.cue_span("局长李某", 1, 2) is None  # 长李
+
+
+def test_no_overlapping_indicators_and_no_cues_across_words() -> None:
+    text = "以刘某为首的黑恶势力团伙长期欺行霸市。反映县公安局局长李明充当保护伞，收受贿赂。"
+    r = tri.triage(text)
+    rules = sorted((i for i in r.indicators if not i.key.startswith("learned.")), key=lambda i: i.start)
+    # 恶势力 inside 黑恶势力, 保护伞 inside 充当保护伞, 行霸 inside 欺行霸市, 受贿 across 收受贿赂 were listed too.
+    assert all(a.end <= b.start for a, b in zip(rules, rules[1:], strict=False))
+    assert {"黑恶势力", "充当保护伞", "欺行霸市"} <= {i.text for i in rules}
+    shown = {i.text for i in r.indicators if i.key.startswith("learned.")}
+    assert not shown & {"局局", "长李", "刘某"}  # the bigrams across 公安局|局长, 局长|李明 and a court pseudonym
 
 
 def _reference_logit(simple: str) -> dict[str, float]:
@@ -111,6 +138,8 @@ def _reference_logit(simple: str) -> dict[str, float]:
     for score, prefix in tri.GROUP_PREFIX.items():
         if tri.HEAD_PREFIX + score in classes:
             out[score + ".head"] = logits[classes.index(tri.HEAD_PREFIX + score)]
+        if not any(classes[k].startswith(prefix) for k in charge):
+            continue  # no class of this score: the model has no learned part for it
         p_in = sum(v for k, v in mass.items() if classes[k].startswith(prefix))
         p_out = sum(v for k, v in mass.items() if not classes[k].startswith(prefix))
         out[score] = max(-tri._LOGIT_CAP, min(tri._LOGIT_CAP, math.log(p_in) - math.log(p_out)))

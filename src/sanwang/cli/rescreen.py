@@ -74,5 +74,10 @@ def rescreen(
             f"已研判 {r['petitions']} 件（续做 {r['resumed_chunks']} 批），涉及名单人员 {r['with_officials']} 件 → "
             f"{r['output']} / screened {r['petitions']}"
             + (f"；登记线索 {r['registration']['registered']} 件" if "registration" in r else "")
+            + (
+                f"；重复编号未登记 {len(r['registration']['duplicate_ids'])} 件"
+                if r.get("registration", {}).get("duplicate_ids")
+                else ""
+            )  # fmt: skip
         ),
     )

@@ -88,7 +88,7 @@ def entities_of(text: str) -> list[dict[str, Any]]:
         start, end = norm.span_to_original(e.start, e.end)
         out.append(
             {"type": e.type, "text": text[start:end], "start": start, "end": end, "value": _plain(e.value),
-             "source": e.source}
+             "precision": e.precision, "source": e.source}
         )  # fmt: skip
     return out
 

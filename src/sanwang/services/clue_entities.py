@@ -84,7 +84,8 @@ def entity_rows(clue_id: int, body: str, known: Gazetteer, subjects: Sequence[tu
         start, end = norm.span_to_original(e.start, e.end)
         rows.append(
             {"clue_id": clue_id, "kind": e.type, "text": body[start:end], "start": start, "end": end,
-             "value": _value(e), "source": e.source, "confidence": round(e.confidence, 3)}
+             "value": _value(e), "source": e.source, "confidence": round(e.confidence, 3),
+             "precision": e.precision}
         )  # fmt: skip
     return rows
 
@@ -153,13 +154,13 @@ def entities_of(session: Session, clue_id: int) -> list[dict[str, Any]]:
         bulk_insert(session, table_of(ClueEntity), _compute(session, [clue_id], known_names(session)).get(clue_id, []))
     rows = session.execute(
         select(ClueEntity.kind, ClueEntity.text, ClueEntity.start, ClueEntity.end, ClueEntity.value,
-               ClueEntity.source, ClueEntity.confidence)
+               ClueEntity.source, ClueEntity.confidence, ClueEntity.precision)
         .where(ClueEntity.clue_id == clue_id)
         .order_by(ClueEntity.start)
     ).all()  # fmt: skip
     return [
-        {"type": k, "text": t, "start": s, "end": e, "value": v, "source": src, "confidence": c}
-        for k, t, s, e, v, src, c in rows
+        {"type": k, "text": t, "start": s, "end": e, "value": v, "source": src, "confidence": c, "precision": p}
+        for k, t, s, e, v, src, c, p in rows
     ]
 
 

@@ -41,7 +41,7 @@ from sanwang.text.triage import triage
 ID_COLUMNS = ("编号", "id", "信访编号", "件号")
 TEXT_COLUMNS = ("内容", "text", "信访内容", "反映内容", "问题摘要")
 CHUNK = 2_000
-FORMAT = 2  # of the chunk files: a work folder written by another format is not resumed
+FORMAT = 3  # of the chunk files: a work folder written by another format is not resumed
 MERGE_FAN_IN = 256  # chunk files open at once in the final merge; more are merged in passes
 OUTPUT_COLUMNS = ("rank", "id", "line", "priority", "gang", "misconduct", "officials", "indicators", "text")
 
@@ -57,10 +57,14 @@ class Official:
 
 
 def read_registry(path: Path) -> list[Official]:
-    """Officials from a CSV with columns 姓名, 身份证号 (optional), 单位, 职务 (or name, id_number, unit, position)."""
+    """Officials from a CSV with columns 姓名, 身份证号 (optional), 单位, 职务 (or name, id_number, unit, position).
+
+    Names are normalised as petitions are (traditional → simplified, full-width → half-width, spaces inside a
+    name dropped: 張　建國 → 张建国), so a registry typed in either script matches; unit and position are kept
+    as the registry gives them."""
     out = []
     for n, row in enumerate(csv.DictReader(decode_text(path.read_bytes(), path.name).splitlines()), start=2):
-        name = (row.get("姓名") or row.get("name") or "").strip()
+        name = registry_name(row.get("姓名") or row.get("name") or "")
         if not name:
             raise ValidationError(
                 f"公职人员名单第 {n} 行缺少姓名", f"registry line {n}: the name is missing", field="姓名", line=n
@@ -76,6 +80,11 @@ def read_registry(path: Path) -> list[Official]:
     return out
 
 
+def registry_name(raw: str) -> str:
+    """A registry name in the form petitions are matched in (see ``read_registry``)."""
+    return "".join(normalize(raw).text.split())
+
+
 def _column(headers: list[str], names: tuple[str, ...], what_zh: str, what: str) -> str:
     for h in headers:
         if h.strip().lower() in names:
@@ -89,18 +98,11 @@ def read_petitions(path: Path) -> Iterator[tuple[int, str, str]]:
     """(line, id, text) of every petition, streamed; a row without id or text is refused by its line."""
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
-        with path.open(encoding="utf-8-sig") as f:
+        with path.open("rb") as f:
             for n, raw in enumerate(f, start=1):
-                if not raw.strip():
-                    continue
-                try:
-                    rec = json.loads(raw)
-                except json.JSONDecodeError as e:
-                    raise ValidationError("不是 JSON", f"not JSON: {e.msg}", line=n) from None
-                if not isinstance(rec, dict):
-                    raise ValidationError("不是 JSON 对象", 'not a JSON object {"id": …, "text": …}', line=n)
-                pid = rec.get("id")
-                yield _row(n, "" if pid is None else str(pid), rec.get("text"))
+                text = decode_line(raw, n, "utf-8-sig" if n == 1 else "utf-8")
+                if text.strip():
+                    yield json_row(n, text)
         return
     if suffix == ".xlsx":
         import openpyxl
@@ -117,8 +119,11 @@ def read_petitions(path: Path) -> Iterator[tuple[int, str, str]]:
         return
     # Strict: a quote left open would otherwise swallow every following row into one petition, silently.
     csv.field_size_limit(max(csv.field_size_limit(), 1 << 27))  # a petition may be far longer than 128 KB
-    with path.open(encoding=sniff_encoding(path), newline="") as f:
-        reader = csv.reader(f, strict=True)
+    encoding = sniff_encoding(path)
+    with path.open("rb") as fb:
+        first = "utf-8-sig" if encoding == "utf-8" else encoding
+        lines = (decode_line(raw, k, encoding if k > 1 else first) for k, raw in enumerate(fb, start=1))
+        reader = csv.reader(lines, strict=True)
         n = 1
         try:
             headers = next(reader, [])
@@ -128,21 +133,50 @@ def read_petitions(path: Path) -> Iterator[tuple[int, str, str]]:
                     yield _row(n, r[ic] if ic < len(r) else "", r[tc] if tc < len(r) else None)
         except csv.Error as e:
             raise ValidationError(
-                f"第 {n + 1} 行附近 CSV 格式错误（引号未闭合？）：{e}",
-                f"bad CSV near record {n + 1} (a quote left open?): {e}",
+                f"CSV 格式错误（引号未闭合？），在此记录附近：{e}",
+                f"bad CSV near this record (a quote left open?): {e}",
                 line=n + 1,
             ) from None
 
 
+def decode_line(raw: bytes, line: int, encoding: str) -> str:
+    """One physical line of a petitions file in the encoding judged on the file's first megabyte. A line in
+    another encoding (GB18030 bytes in a UTF-8 file, past the sample) is refused by its line number — decoding it
+    anyway would publish mojibake. Both engines read lines through here."""
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        name = "GB18030" if encoding.startswith("gb") else "UTF-8"
+        raise ValidationError(
+            f"不是 {name} 编码（文件开头是 {name}；按物理行计）：文件混用了编码，请整份转换为 UTF-8 后重试",
+            f"not {name}, as the start of the file is (physical lines counted): the file mixes encodings; "
+            "convert it all to UTF-8 and run again",
+            field="encoding",
+            line=line,
+        ) from None
+
+
+def json_row(n: int, raw: str) -> tuple[int, str, str]:
+    """A JSON line as (line, id, text); not JSON, or not an object, is refused by its line (both engines)."""
+    try:
+        rec = json.loads(raw)
+    except json.JSONDecodeError as e:
+        raise ValidationError("不是 JSON", f"not JSON: {e.msg}", line=n) from None
+    if not isinstance(rec, dict):
+        raise ValidationError("不是 JSON 对象", 'not a JSON object {"id": …, "text": …}', line=n)
+    pid = rec.get("id")
+    return _row(n, "" if pid is None else str(pid), rec.get("text"))
+
+
 def sniff_encoding(path: Path) -> str:
-    """``utf-8-sig`` or ``gb18030``, judged on the first megabyte (the file may be far too big to read whole)."""
+    """``utf-8`` or ``gb18030``, judged on the first megabyte (the file may be far too big to read whole)."""
     with path.open("rb") as fb:
         try:
             fb.read(1 << 20).decode("utf-8-sig")
         except UnicodeDecodeError as e:
             if e.start < (1 << 20) - 4:  # not just a character cut at the end of the sample
                 return "gb18030"
-    return "utf-8-sig"
+    return "utf-8"
 
 
 _COLS = ((ID_COLUMNS, "编号", "id"), (TEXT_COLUMNS, "内容", "text"))
@@ -150,9 +184,9 @@ _COLS = ((ID_COLUMNS, "编号", "id"), (TEXT_COLUMNS, "内容", "text"))
 
 def _row(n: int, pid: str, body: Any) -> tuple[int, str, str]:
     if not pid.strip():
-        raise ValidationError(f"第 {n} 行缺少编号", f"line {n}: the id is missing", field="编号", line=n)
+        raise ValidationError("缺少编号", "the id is missing", field="编号", line=n)
     if not isinstance(body, str) or not body.strip():
-        raise ValidationError(f"第 {n} 行缺少内容", f"line {n}: the text is missing", field="内容", line=n)
+        raise ValidationError("缺少内容", "the text is missing", field="内容", line=n)
     return n, pid.strip(), body
 
 
@@ -189,6 +223,7 @@ def screen(line: int, pid: str, body: str) -> dict[str, Any]:
     norm = norm_full.text
     t = triage(norm)
     matched: list[str] = []
+    named: list[dict[str, str]] = []
     if _registry is not None:
         gaz, by_id, officials = _registry
         seen: set[int] = set()
@@ -201,6 +236,7 @@ def screen(line: int, pid: str, body: str) -> dict[str, Any]:
         for token in _id_numbers(norm):
             seen.update(by_id.get(token, ()))
         matched = [_official_label(officials[i]) for i in sorted(seen)]
+        named = [{"name": o.name, "unit": o.unit, "position": o.position} for o in (officials[i] for i in sorted(seen))]
     priority = max(t.gang, t.misconduct)
     out = {
         "id": pid,
@@ -208,7 +244,16 @@ def screen(line: int, pid: str, body: str) -> dict[str, Any]:
         "priority": round(priority, 4),
         "gang": round(t.gang, 4),
         "misconduct": round(t.misconduct, 4),
+        "umbrella": umbrella(
+            t.gang,
+            t.misconduct,
+            any(i.score == "gang" and not i.key.startswith("learned.") for i in t.indicators),
+            bool(matched),
+        ),  # fmt: skip
         "officials": matched,
+        # The registry's own record of each official named (the JSON lines only): registration keeps unit and
+        # position as the registry gives them.
+        "registry": named,
         "indicators": sorted({i.label for i in t.indicators if not i.key.startswith("learned.")}),
         "text": body,
     }
@@ -223,7 +268,7 @@ def _entities_of(body: str, norm: Normalized) -> list[dict[str, Any]]:
     found = []
     for e in extract(norm.text, gaz, model=_entities == "model"):
         start, end = norm.span_to_original(e.start, e.end)
-        found.append({"type": e.type, "text": body[start:end], "start": start, "end": end})
+        found.append({"type": e.type, "text": body[start:end], "start": start, "end": end, "precision": e.precision})
     return found
 
 
@@ -266,6 +311,20 @@ def _fingerprint(path: Path, chunk: int, officials: list[Official], entities: st
     return {"input": str(path.resolve()), "size": st.st_size, "mtime_ns": st.st_mtime_ns, "head_sha256": head,
             "chunk": chunk, "registry_sha256": reg, "entities": entities, "format": FORMAT,
             "triage": triage_version()}  # fmt: skip
+
+
+# What each manifest entry is, for the refusal to resume (the first difference is named, with its option).
+_RESUME_KEYS = {
+    "input": ("输入文件（路径）", "the input file (its path)", "input"),
+    "size": ("输入文件的大小", "the input file's size", "input"),
+    "mtime_ns": ("输入文件的修改时间", "the input file's modification time", "input"),
+    "head_sha256": ("输入文件的内容", "the input file's content", "input"),
+    "chunk": ("每批件数 --chunk", "--chunk (petitions per chunk)", "--chunk"),
+    "registry_sha256": ("公职人员名单 --registry", "the officials registry (--registry)", "--registry"),
+    "entities": ("实体抽取方式 --entities", "--entities", "--entities"),
+    "format": ("工作目录格式", "the work folder format", "input"),
+    "triage": ("研判模型或规则", "the triage model or rules", "input"),
+}
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -342,11 +401,14 @@ def rescreen(
                 "delete it to start again",
                 field="input",
             )
-        if recorded != finger:
+        changed = [key for key in finger if recorded.get(key) != finger[key]]
+        if changed:
+            zh, en, option = _RESUME_KEYS[changed[0]]
             raise ValidationError(
-                f"工作目录 {work} 属于另一个输入文件或另一份名单，不能续做；删除该目录后重新开始",
-                f"{work} belongs to another input or registry: delete it to start again",
-                field="input",
+                f"工作目录 {work} 开始时{zh}与本次不同，不能续做：用原来的设置重跑，或删除该目录后重新开始",
+                f"{en} differs from the run that started {work}: rerun with the original setting, or delete the "
+                "folder to start again",
+                field=option,
             )
     else:
         _atomic_write(manifest, json.dumps(finger, ensure_ascii=False).encode())
@@ -393,8 +455,8 @@ def _chunk_lines(path: Path) -> Iterator[list[Any]]:
             yield json.loads(line)
 
 
-def _merge_key(rec: list[Any]) -> tuple[bool, float, int]:
-    return rec[0], rec[1], rec[2]
+def _merge_key(rec: list[Any]) -> tuple[bool, bool, float, int]:
+    return rec[0], rec[1], rec[2], rec[3]
 
 
 def _merge_chunks(paths: list[Path], out: Path, *, with_entities: bool) -> dict[str, int]:
@@ -415,7 +477,7 @@ def _merge_chunks(paths: list[Path], out: Path, *, with_entities: bool) -> dict[
             runs.append(run)
         paths = runs
     ranked = heapq.merge(*(_chunk_lines(p) for p in paths), key=_merge_key)
-    written = _write_rendered(((rec[4], rec[5], rec[3], not rec[0]) for rec in ranked), out, with_entities)
+    written = _write_rendered(((rec[5], rec[6], rec[4], not rec[1]) for rec in ranked), out, with_entities)
     if passes:
         for p in paths:
             p.unlink()
@@ -432,9 +494,20 @@ def _pool_context() -> Any:
     return ctx
 
 
-def rank_key(r: dict[str, Any]) -> tuple[bool, float, int]:
-    """The ranking (docs/rescreen.md): registry matches first, then the higher score, then input order."""
-    return (not r["officials"], -r["priority"], r["line"])
+LIKELY = 0.5  # a score at which the petition is more likely than not of its kind (the flags set on registration)
+
+
+def umbrella(gang: float, misconduct: float, gang_phrase: bool, officials: bool) -> bool:
+    """打伞破网: gang crime (a gang score of at least ``LIKELY``, or a campaign phrase of gang crime: 涉黑, 村霸 …)
+    together with an official's involvement (a misconduct score of at least ``LIKELY``, or an official of the
+    registry named) — the letters 大起底 is for, ranked before complaints of either kind alone."""
+    return (gang >= LIKELY or gang_phrase) and (misconduct >= LIKELY or officials)
+
+
+def rank_key(r: dict[str, Any]) -> tuple[bool, bool, float, int]:
+    """The ranking (docs/rescreen.md): gang crime with an official's involvement first, then registry matches,
+    then the higher score, then input order."""
+    return (not r["umbrella"], not r["officials"], -r["priority"], r["line"])
 
 
 _ENTITY_LABELS = {"person": "人员", "org": "单位", "place": "地点", "amount": "金额"}
@@ -488,7 +561,7 @@ def register_top(session: Any, *, actor: Any, ranked: Path, top: int, unit_code:
     the clue's external reference, so registering again adds nothing."""
     from datetime import date
 
-    from sanwang.services.clues import ClueDraft, SubjectDraft, register_clues
+    from sanwang.services.clues import ClueDraft, register_clues
     from sanwang.services.imports import _known_refs, _target_unit
 
     unit = _target_unit(session, actor, unit_code)
@@ -498,21 +571,42 @@ def register_top(session: Any, *, actor: Any, ranked: Path, top: int, unit_code:
             if len(picked) >= top:
                 break
             picked.append(json.loads(line))
-    refs = [f"DQ-{r['id']}" for r in picked]
-    known = _known_refs(session, unit.id, refs)
+    # One clue per petition id: the same id further down the list (a duplicate in the input) is skipped, named.
+    firsts: dict[str, dict[str, Any]] = {}
+    skipped: list[str] = []
+    for r in picked:
+        if f"DQ-{r['id']}" in firsts:
+            skipped.append(str(r["id"]))
+        else:
+            firsts[f"DQ-{r['id']}"] = r
+    known = _known_refs(session, unit.id, list(firsts))
     drafts = [
         ClueDraft(
             channel="DQ",
             received=date.today(),
             real_name=False,
             summary=r["text"],
-            subjects=tuple(SubjectDraft(name=o.split("（")[0]) for o in r["officials"]) or (SubjectDraft(name="不详"),),
+            subjects=_subjects(r),
             external_ref=ref,
-            gang_related=r["gang"] >= 0.5,
-            umbrella_suspected=bool(r["officials"]) and r["misconduct"] >= 0.5,
+            gang_related=r["gang"] >= LIKELY,
+            umbrella_suspected=bool(r["officials"]) and r["misconduct"] >= LIKELY,
         )
-        for r, ref in zip(picked, refs, strict=True)
+        for ref, r in firsts.items()
         if ref not in known
     ]
     numbers = register_clues(session, actor=actor, unit=unit, drafts=drafts)
-    return {"registered": len(numbers), "already": len(known), "numbers": [n for _, n in numbers]}
+    return {"registered": len(numbers), "already": len(known), "numbers": [n for _, n in numbers],
+            "duplicate_ids": skipped}  # fmt: skip
+
+
+def _subjects(r: dict[str, Any]) -> tuple[Any, ...]:
+    """The reported persons of a ranked petition: the registry's record of each official named (a list written
+    before the registry field carried only the label 王五（某镇镇长）, from which the name alone is taken)."""
+    from sanwang.services.clues import SubjectDraft
+
+    if "registry" in r:
+        found = [SubjectDraft(name=o["name"], unit_name=o["unit"] or None, position=o["position"] or None)
+                 for o in r["registry"]]  # fmt: skip
+    else:
+        found = [SubjectDraft(name=o.split("（")[0]) for o in r["officials"]]
+    return tuple(found) or (SubjectDraft(name="不详"),)

@@ -5,9 +5,10 @@ runs ``sanwang.services.rescreen.screen`` on every petition through PySpark and 
 byte for byte, as the local engine would for the same input and registry (a test holds it to that on
 ``local[2]``).
 
-- **Reading.** JSON lines are read by Spark itself, split across tasks, and numbered by physical line (blank
-  lines counted, as the local reader does). CSV is read by Spark's CSV reader with multi-line records and
-  doubled-quote escapes (RFC 4180, like Python's ``csv``); a CSV file is one task to read, then repartitioned.
+- **Reading.** JSON lines are read by Spark itself as bytes, split across tasks, numbered by physical line (blank
+  lines counted) and parsed by the local engine's functions. CSV is read in one task by the local engine's
+  reader (strict quoting, the encoding checked line by line), then repartitioned. Either way a bad line is
+  refused with the local engine's words and line number.
   XLSX is read on the driver and handed to Spark: a workbook is never province-scale.
 - **Registry.** Broadcast once; each Python worker builds its gazetteer on first use and keeps it.
 - **Bad rows.** A row without id or text fails the run with the first such line named, before anything is
@@ -50,45 +51,45 @@ def _screen_partition(
 ) -> Iterator[dict[str, Any]]:
     _ensure_registry(officials.value, digest, entities)
     for line, pid, body in rows:
-        if isinstance(body, dict):  # a line that is not JSON, marked by the reader
-            yield {_ERROR: True, "line": line, "zh": "不是 JSON", "en": f"not JSON: {body[_ERROR]}", "field": None}
+        if isinstance(body, dict):  # a line the reader refused, marked with the local engine's reason
+            yield {_ERROR: True, "line": line, **body}
             continue
-        try:
-            n, p, b = local._row(line, "" if pid is None else str(pid), body)
-        except ValidationError as e:
-            yield {_ERROR: True, "line": line, "zh": e.reason_zh, "en": e.reason_en, "field": e.field}
-            continue
-        yield local.screen(n, p, b)
+        yield local.screen(line, pid, body)
+
+
+def _refused(e: ValidationError) -> tuple[int, str, dict[str, Any]]:
+    return (e.line or 0, "", {"zh": e.reason_zh, "en": e.reason_en, "field": e.field})
 
 
 def _jsonl_rows(sc: Any, path: Path) -> Any:
-    def parse(pair: tuple[str, int]) -> tuple[int, Any, Any]:
+    """Lines read as bytes and parsed by the local engine's own functions: the same encoding check, JSON check
+    and missing-field check, by the same physical line numbers."""
+
+    def parse(pair: tuple[bytes, int]) -> tuple[int, Any, Any]:
         raw, index = pair
         n = index + 1
         try:
-            rec = json.loads(raw.lstrip("\ufeff") if n == 1 else raw)
-        except json.JSONDecodeError as e:
-            return (n, "", {_ERROR: e.msg})
-        return (n, rec.get("id"), rec.get("text"))
+            return local.json_row(n, local.decode_line(raw, n, "utf-8-sig" if n == 1 else "utf-8"))
+        except ValidationError as e:
+            return _refused(e)
 
-    return sc.textFile(str(path)).zipWithIndex().filter(lambda p: p[0].strip() != "").map(parse)
+    lines = sc.textFile(str(path), use_unicode=False).zipWithIndex()
+    return lines.filter(lambda p: p[0].strip() != b"").map(parse)
 
 
-def _csv_rows(spark: Any, path: Path) -> Any:
-    encoding = "GB18030" if local.sniff_encoding(path) == "gb18030" else "UTF-8"  # Spark's charset names
-    frame = (
-        spark.read.option("header", True)
-        .option("multiLine", True)
-        .option("escape", '"')
-        .option("encoding", encoding)
-        .option("mode", "FAILFAST")
-        .csv(str(path))
-    )
-    headers = [h.lstrip("\ufeff") for h in frame.columns]
-    id_col = headers.index(local._column(headers, local.ID_COLUMNS, "编号", "id"))
-    text_col = headers.index(local._column(headers, local.TEXT_COLUMNS, "内容", "text"))
-    # Records are numbered in file order from 2 (the header is line 1), as the local reader numbers them.
-    return frame.rdd.zipWithIndex().map(lambda p: (p[1] + 2, p[0][id_col], p[0][text_col]))
+def _csv_rows(sc: Any, path: Path) -> Any:
+    """CSV is read by the local engine's reader in one task (a CSV with quoted line breaks cannot be split
+    anyway; Spark's own reader would also read it in one task), so quoting is as strict, encodings are checked
+    line by line and records are numbered the same way; the rows are then spread over the cluster. The path
+    must be readable where the task runs, as for Spark's reader."""
+
+    def read(p: str) -> Iterator[tuple[int, Any, Any]]:
+        try:
+            yield from local.read_petitions(Path(p))
+        except ValidationError as e:
+            yield _refused(e)
+
+    return sc.parallelize([str(path)], 1).flatMap(read)
 
 
 def rescreen_spark(
@@ -136,7 +137,7 @@ def rescreen_spark(
         elif suffix == ".xlsx":
             rows = sc.parallelize(list(local.read_petitions(path)))
         else:
-            rows = _csv_rows(spark, path)
+            rows = _csv_rows(sc, path)
         rows = rows.repartition(partitions or max(sc.defaultParallelism * 4, 1))
         shared = sc.broadcast(officials)
         done = sc.accumulator(0)
@@ -159,7 +160,7 @@ def rescreen_spark(
                 watcher.join()
         if errors:
             e = errors[0]
-            raise ValidationError(e["zh"], e["en"], field=e["field"], line=e["line"])
+            raise ValidationError(e["zh"], e["en"], field=e["field"], line=e["line"] or None)
         ranked = results.sortBy(local.rank_key)
         written = local.write_ranked(ranked.toLocalIterator(), out, with_entities=entities is not None)
         distinct = results.map(lambda r: r["id"]).distinct().count()

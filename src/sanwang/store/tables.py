@@ -535,6 +535,9 @@ class ClueEntity(Base):
     value: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(10))
     confidence: Mapped[float] = mapped_column(Float)
+    # What ``value`` stands for (Entity.precision): day, month, year or relative for dates; exact or more_than
+    # (余/多: the value is a lower bound) for amounts.
+    precision: Mapped[str | None] = mapped_column(String(10))
 
 
 class ClueMilestone(Base):

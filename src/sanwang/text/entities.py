@@ -9,10 +9,11 @@ gazetteer of known names, then keeps a set of non-overlapping entities chosen gr
    official in the registry, a unit, a gang member) is exact; a rule or model hit is a guess.
 3. **Longer before shorter** among the guesses: 昭通市公安局 (org) over 昭通市 (place), 某镇派出所 (org) over
    某镇 (place), 陈某某 over 陈某 — whether the rules or the name model (``sanwang.text.ner``) proposed them.
-4. **Type order** on equal length: the order of the list in point 1, then org, place, person, position (a unit
-   ending is more specific than a region name of the same span, a person more specific than a title).
-5. On equal span and type a rule wins over the model (rules fire only where the context is near certain), then
-   higher confidence, then the earlier start — so the result is deterministic.
+4. On equal length **a rule wins over the model**, whatever the types (rules fire only where the context is
+   near certain: 某镇 in 某镇镇长 is the rule's place, not a unit the model guessed).
+5. **Type order** on equal length and source: the order of the list in point 1, then org, place, person,
+   position (a unit ending is more specific than a region name of the same span, a person more specific than a
+   title); then higher confidence, then the earlier start — so the result is deterministic.
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ _GUESS: dict[Source, int] = {"gazetteer": 0, "rule": 0, "model": 1}
 def _priority(e: Entity) -> tuple[int, int, int, int, int, float, int]:
     tier = 0 if e.type in _PATTERNED else 1
     exact = _EXACT[e.source] if tier else 0
-    return (tier, exact, -(e.end - e.start), _TYPE_RANK[e.type], _GUESS[e.source], -e.confidence, e.start)
+    # On one span a rule's reading beats the model's whatever the types (某镇: the rule's place, not the model's
+    # unit); the type decides between readings of the same source.
+    return (tier, exact, -(e.end - e.start), _GUESS[e.source], _TYPE_RANK[e.type], -e.confidence, e.start)
 
 
 def resolve_overlaps(candidates: list[Entity]) -> list[Entity]:

@@ -65,6 +65,13 @@ def compound_words() -> frozenset[str]:
     return frozenset(w for w, freq, _ in _dictionary() if len(w) in (3, 4) and freq >= 10)
 
 
+@cache
+def short_words() -> frozenset[str]:
+    """Words of two characters in jieba's dictionary (frequency ≥ 10): what a learned cue must be to be shown as
+    itself. Empty when jieba is not installed."""
+    return frozenset(w for w, freq, _ in _dictionary() if len(w) == 2 and freq >= 10)
+
+
 def longest_first(words: frozenset[str] | tuple[str, ...]) -> tuple[str, ...]:
     """Words ordered for a regex alternation, longest first so that 副县长 is tried before 县长."""
     return tuple(sorted(set(words), key=lambda w: (-len(w), w)))

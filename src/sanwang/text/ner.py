@@ -291,8 +291,8 @@ def model_entities(text: str) -> list[Entity]:
             continue
         pieces = _split_names(tagger, text, start, end) if label == "PER" else [(start, end)]
         for i, j in pieces:
-            if label == "PER" and text[i:j] in everyday:
-                continue  # 陈述, 高兴: a surname followed by a character, but an everyday word
+            if text[i:j] in everyday:
+                continue  # 陈述, 高兴 (a surname and a character), 政府, 单位: everyday words, not names
             confidence = round(float(tagger.marginal(labels[start] if i == start else "B-PER", i)), 3)
             found.append(Entity(etype, text[i:j], i, j, None, "model", confidence))
     return found

@@ -162,7 +162,7 @@ class _Learned:
 # Raise when the code changes what triage() returns for the same rules and model (scores or indicators), so the
 # clues scored before are re-scored (`sanwang clue rescore`). 2: learned cues shown as the word they sit in;
 # 3: outside court text the learned part cannot lower a score below the rules alone.
-DERIVATION = 3
+DERIVATION = 4
 # Words of a court judgment or an indictment (5,069 of the 5,072 CAIL2018 facts have one; 4 of 495 citizen
 # messages): the kind of text the learned part was fitted on.
 COURT_MARKERS = ("被告", "公诉机关", "审理查明", "检察院指控")
@@ -324,6 +324,8 @@ def learned(simple: str) -> dict[Score, LearnedPart]:
     p = np.exp(z - z.max())
     out: dict[Score, LearnedPart] = {}
     for score, inside in m.inside.items():
+        if not inside.any():  # no class of this score in the model (nothing to learn it from): the rules alone
+            continue
         p_in, p_out = float(p[inside].sum()), float(p[~inside].sum())
         total = math.log(p_in) - math.log(p_out) if p_in > 0 and p_out > 0 else math.copysign(_LOGIT_CAP, p_in - p_out)
         col = m.heads.get(score)
@@ -358,15 +360,16 @@ def indicator_hits(simple: str) -> list[tuple[int, int, int]]:
     return hits
 
 
-def cue_span(simple: str, start: int, length: int) -> tuple[int, int]:
+def cue_span(simple: str, start: int, length: int) -> tuple[int, int] | None:
     """Where a learned cue at ``start`` is shown: the longest dictionary word of three or four characters around it
-    (a reader sees 「办事处」, not the bigram 「事处」 the model weighed), else the cue itself."""
+    (a reader sees 「办事处」, not the bigram 「事处」 the model weighed), else the cue itself when it is a word;
+    None when it is not (局局 of 公安局局长, 长李 of 局长李某)."""
     words = lexicon.compound_words()
     for size in (4, 3):
         for a in range(max(0, start + length - size), start + 1):
             if a + size <= len(simple) and simple[a : a + size] in words:
                 return a, a + size
-    return start, start + length
+    return (start, start + length) if simple[start : start + length] in lexicon.short_words() else None
 
 
 def triage(text: str) -> Triage:
@@ -379,12 +382,16 @@ def triage(text: str) -> Triage:
     sectors: list[str] = []
     typology: list[str] = []
     logit = dict(m.bias)
+    covered = -1  # end of the last phrase counted: a phrase overlapping it is the same words read twice
     for index, start, end in sorted(hits, key=lambda h: (h[1], -h[2])):
         if index < 0:
             name = m.rules.sectors[-1 - index].name
             if name not in sectors:
                 sectors.append(name)
             continue
+        if start < covered:  # 恶势力 inside 黑恶势力, 行霸 inside 欺行霸市: one piece of evidence, shown once
+            continue
+        covered = end
         rule = m.rules.indicators[index]
         w = m.indicator_weight[rule.key]
         indicators.append(Indicator(rule.key, rule.label, rule.score, w, start, end, text[start:end]))
@@ -404,6 +411,8 @@ def triage(text: str) -> Triage:
     rules_alone = {s: m.rules.bias[s] + logit[s] - m.bias[s] for s in SCORES}
     court = any(marker in simple for marker in COURT_MARKERS)
     for score, part in learned(simple).items():
+        if not (m.learned_scale[score] or m.head_scale[score]):
+            continue  # no learned part for this score (too few examples to train one): the rules alone
         logit[score] += m.learned_scale[score] * part.total + m.head_scale[score] * part.head
         if not court and rules_alone[score] > 0:  # the phrases found make it more likely than not on their own
             logit[score] = max(logit[score], rules_alone[score])
@@ -412,13 +421,21 @@ def triage(text: str) -> Triage:
         if _sigmoid(logit[score]) < m.threshold[score]:
             continue
         shown: set[tuple[int, int]] = set()
-        for w, g in part.cues():
-            if w >= 0.3:
-                i, j = cue_span(simple, simple.find(g), len(g))
-                if (i, j) not in shown:  # two bigrams of one word (办事, 事处) are one reason
-                    shown.add((i, j))
-                    label = f"模型特征「{simple[i:j]}」"
-                    indicators.append(Indicator(f"learned.{score}", label, score, w, i, j, text[i:j]))
+        strong = [(w, g) for w, g in part.cues() if w >= 0.3]
+        for w, g in strong:
+            span = cue_span(simple, simple.find(g), len(g))
+            if span is None:  # 局局 (公安局局长), 长李 (局长李某): across words, no reason a reader can use
+                continue
+            if span not in shown:  # two bigrams of one word (办事, 事处) are one reason
+                shown.add(span)
+                i, j = span
+                label = f"模型特征「{simple[i:j]}」"
+                indicators.append(Indicator(f"learned.{score}", label, score, w, i, j, text[i:j]))
+        if strong and not shown and not any(i.score == score for i in indicators):
+            # Never a score at its threshold without a reason: the strongest cue, word or not.
+            w, g = strong[0]
+            i = simple.find(g)
+            indicators.append(Indicator(f"learned.{score}", f"模型特征「{g}」", score, w, i, i + 2, text[i : i + 2]))
     indicators.sort(key=lambda i: (i.start, i.end))
     return Triage(
         gang=_sigmoid(logit["gang"]),
