@@ -22,8 +22,8 @@ from tests.services.world import CITY, build_world
 from tests.services.world2 import build_world2
 
 OFFICE_RULES = """
-  - name: hold_review
-    zh: 暂存待查线索定期复核
+  - name: hold_quarterly_review
+    zh: 暂存待查线索按季度复核
     trigger: disposal_approved
     condition: {disposal: [hold]}
     period: 3 months
@@ -82,7 +82,7 @@ def test_an_office_rule_applies_without_a_code_change(store: Store, office_rules
     ):
         with store.session() as s:
             act(s, actor=actor_for(s, who), number=number, action=action, on=date(2024, 3, 11), args=args)
-    review = _rules_of(store, gang_xf)["hold_review"]
+    review = _rules_of(store, gang_xf)["hold_quarterly_review"]
     assert (review.trigger_on, review.due, review.met_on) == (date(2024, 3, 11), date(2024, 6, 11), None)
 
 
@@ -91,7 +91,8 @@ def test_without_the_office_rule_nothing_extra_starts(store: Store) -> None:
     draft = ClueDraft(channel="XF", received=date(2024, 3, 4), real_name=False, summary="反映恶势力", gang_related=True)
     with store.session() as s:
         [(cid, _)] = register_clues(s, actor=actor_for(s, "clerk"), unit=unit_by_code(s, CITY), drafts=[draft])
-    assert set(_rules_of(store, cid)) == {"disposal_opinion"}
+    # the shipped rules only: the disposal opinion, and the 3-working-day transfer of a gang clue to the police
+    assert set(_rules_of(store, cid)) == {"disposal_opinion", "commission_transfer_gang"}
 
 
 def test_a_detention_from_1_july_2024_ends_on_1_october(store: Store) -> None:
