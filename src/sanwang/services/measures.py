@@ -145,50 +145,44 @@ def _record(
            reason=reason.strip(), data=data)  # fmt: skip
 
 
-def further_extend_detention(
-    session: Session,
-    *,
-    actor: Actor,
-    number: str,
-    approver: str,
-    reason: str,
-    approval_ref: str | None = None,
-    on: date | None = None,
-) -> Detention:
-    """再延长留置时间 (2 months from the end of the extended period), with the national commission's approval."""
+def _renew_detention(
+    session: Session, *, actor: Actor, number: str, approver: str, reason: str, approval_ref: str | None,
+    on: date | None, recount: bool,
+) -> Detention:  # fmt: skip
+    """再延长 or 重新计算: the checks of the one asked for, then the detention's clock restarts under its rule."""
     approval = _approval(session, approver, approval_ref)
     case, day = _case(session, actor, number, on)
-    m = check_further_extension(snapshot(session, case), actor, approval, day, reason)
+    check = check_recount if recount else check_further_extension
+    m = check(snapshot(session, case), actor, approval, day, reason)
     d = _detention(session, case)
     assert d is not None
     old = d.due
-    new_due = _restart(session, case, d, m.rule, old, day)
-    d.further_extensions = (d.further_extensions or 0) + 1
+    # A recount runs from the day the new offence is found; a further extension from the end of the extended period.
+    new_due = _restart(session, case, d, m.rule, day if recount else old, day)
+    if recount:
+        d.recounted_on = day
+    else:
+        d.further_extensions = (d.further_extensions or 0) + 1
     _record(session, case, m.code, actor, day, reason, old, new_due, approval)
     return d
+
+
+def further_extend_detention(
+    session: Session, *, actor: Actor, number: str, approver: str, reason: str, approval_ref: str | None = None,
+    on: date | None = None,
+) -> Detention:  # fmt: skip
+    """再延长留置时间 (2 months from the end of the extended period), with the national commission's approval."""
+    return _renew_detention(session, actor=actor, number=number, approver=approver, reason=reason,
+                            approval_ref=approval_ref, on=on, recount=False)  # fmt: skip
 
 
 def recount_detention(
-    session: Session,
-    *,
-    actor: Actor,
-    number: str,
-    approver: str,
-    reason: str,
-    approval_ref: str | None = None,
+    session: Session, *, actor: Actor, number: str, approver: str, reason: str, approval_ref: str | None = None,
     on: date | None = None,
-) -> Detention:
+) -> Detention:  # fmt: skip
     """重新计算留置时间: a new period from ``on``, the day the new serious offence was found (once per detention)."""
-    approval = _approval(session, approver, approval_ref)
-    case, day = _case(session, actor, number, on)
-    m = check_recount(snapshot(session, case), actor, approval, day, reason)
-    d = _detention(session, case)
-    assert d is not None
-    old = d.due
-    new_due = _restart(session, case, d, m.rule, day, day)
-    d.recounted_on = day
-    _record(session, case, m.code, actor, day, reason, old, new_due, approval)
-    return d
+    return _renew_detention(session, actor=actor, number=number, approver=approver, reason=reason,
+                            approval_ref=approval_ref, on=on, recount=True)  # fmt: skip
 
 
 def list_measures(session: Session, case: DisciplineCase) -> list[CaseMeasure]:
