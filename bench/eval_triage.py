@@ -152,6 +152,9 @@ def render(r: dict[str, Any]) -> str:
     mach = r["machine"]
     extra = r.get("extra_files") or []
     data = "the CAIL2018 sample" + (f" plus {', '.join(extra)} (SANWANG_EVAL_CAIL_EXTRA)" if extra else "")
+    held = r.get("held_out_files") or []
+    if held:  # test splits are measured whole, never trained on
+        data += f", all of {', '.join(held)} (a test split, SANWANG_EVAL_CAIL_TEST)"
     sections = []
     for name, part in (("Gang score (涉黑涉恶)", g), ("Misconduct score (违纪违法/保护伞)", m)):
         op = part["operating"]
@@ -172,7 +175,8 @@ source: {part["by_source"]}. Recall by charge at that threshold: {part["by_charg
 messages ({r["test_texts"]} texts), never used for training, for choosing features or for the thresholds.
 
 **Command:** `.venv/bin/python -m bench.train_triage` (writes the shipped model from the train part) then
-`.venv/bin/python -m bench.eval_triage`, both with `SANWANG_EVAL_CAIL_EXTRA` set as in bench/triage_data.py.
+`.venv/bin/python -m bench.eval_triage`, with `SANWANG_EVAL_CAIL_EXTRA` (training splits only) and
+`SANWANG_EVAL_CAIL_TEST` (test splits, measured only) set as in bench/triage_data.py and docs/triage.md.
 
 **Machine:** {mach["nproc"]} CPUs, Python {mach["python"]}; run {mach["date"]} at commit {mach["commit"]}.
 
