@@ -25,7 +25,8 @@ from typing import Any
 from bench import report
 from bench.common import OUT, log, machine, peak_rss_mib
 from sanwang.scenario.generator import generate
-from sanwang.services.rescreen import Official, rescreen
+from sanwang.services.rescreen import rescreen
+from sanwang.services.rescreen_input import Official
 
 TARGET = 3_000.0
 

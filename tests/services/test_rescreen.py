@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sanwang.domain.errors import ValidationError
 from sanwang.services import rescreen as rescreen_module
 from sanwang.services.context import actor_for
-from sanwang.services.rescreen import Official, read_registry, register_top, rescreen
+from sanwang.services.rescreen import register_top, rescreen
+from sanwang.services.rescreen_input import Official, read_registry
 from sanwang.store.db import Store
 from sanwang.store.tables import Clue, ClueSubject
 from tests.services.world import build_world

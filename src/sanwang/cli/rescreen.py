@@ -38,8 +38,9 @@ def rescreen(
     """大起底：批量研判历史信访件，按与公职人员名单的匹配和评分排序；中断后重跑自动续做 / re-screen petitions."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from sanwang.services.rescreen import read_registry, register_top
+    from sanwang.services.rescreen import register_top
     from sanwang.services.rescreen import rescreen as run
+    from sanwang.services.rescreen_input import read_registry
 
     if engine not in ("local", "spark"):
         raise ValidationError(

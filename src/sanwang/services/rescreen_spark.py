@@ -34,12 +34,13 @@ from typing import Any
 
 from sanwang.domain.errors import ValidationError
 from sanwang.services import rescreen as local
+from sanwang.services import rescreen_input as reader
 
 _ERROR = "__error__"
 _worker_registry: str | None = None  # which registry (and entity mode) this Python worker was set up for
 
 
-def _ensure_registry(officials: list[local.Official], digest: str, entities: str | None) -> None:
+def _ensure_registry(officials: list[reader.Official], digest: str, entities: str | None) -> None:
     global _worker_registry
     if _worker_registry != f"{digest}:{entities}":
         local._init_worker(officials, entities)
@@ -69,7 +70,7 @@ def _jsonl_rows(sc: Any, path: Path) -> Any:
         raw, index = pair
         n = index + 1
         try:
-            return local.json_row(n, local.decode_line(raw, n, "utf-8-sig" if n == 1 else "utf-8"))
+            return reader.json_row(n, reader.decode_line(raw, n, "utf-8-sig" if n == 1 else "utf-8"))
         except ValidationError as e:
             return _refused(e)
 
@@ -85,7 +86,7 @@ def _csv_rows(sc: Any, path: Path) -> Any:
 
     def read(p: str) -> Iterator[tuple[int, Any, Any]]:
         try:
-            yield from local.read_petitions(Path(p))
+            yield from reader.read_petitions(Path(p))
         except ValidationError as e:
             yield _refused(e)
 
@@ -96,7 +97,7 @@ def rescreen_spark(
     path: Path,
     out: Path,
     *,
-    registry: list[local.Official] | None = None,
+    registry: list[reader.Official] | None = None,
     master: str = "local[*]",
     partitions: int | None = None,
     entities: str | None = None,
@@ -135,7 +136,7 @@ def rescreen_spark(
         if suffix == ".jsonl":
             rows = _jsonl_rows(sc, path)
         elif suffix == ".xlsx":
-            rows = sc.parallelize(list(local.read_petitions(path)))
+            rows = sc.parallelize(list(reader.read_petitions(path)))
         else:
             rows = _csv_rows(sc, path)
         rows = rows.repartition(partitions or max(sc.defaultParallelism * 4, 1))
