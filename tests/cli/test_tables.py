@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+
 from sanwang.cli import common
 
 
@@ -34,3 +36,29 @@ def test_yes_no_and_empty_cells() -> None:
         [{"n": "1", "linked": True, "x": None}, {"n": "2", "linked": False, "x": ""}],
     )
     assert "是" in text and "否" in text and "True" not in text and "None" not in text
+
+
+def test_a_list_with_more_short_columns_than_fit_still_fits_80_columns() -> None:
+    """Minimum widths are the one thing rich will not shrink: nine short columns (a case list) ran to 96 columns,
+    the gang list to 119. Chinese words fold first, dates stay whole while they can, no header stands one
+    character a line."""
+    cols = [("n", "案件编号"), ("s", "状态"), ("p", "被审查调查人"), ("o", "职务"), ("r", "职级"), ("d", "立案日期"),
+            ("x", "留置中"), ("u", "留置期限"), ("g", "涉黑涉恶案件")]  # fmt: skip
+    row = {"n": "530602-2018-LA-0002", "s": "审结", "p": "张乐裕", "o": "股长", "r": "一般干部", "d": "2018-04-11",
+           "x": False, "u": "2018-11-26", "g": "A5306020000002018010001"}  # fmt: skip
+    text = _printed(cols, [row])
+    assert max(cell_len(line) for line in text.splitlines()) <= 80, text
+    assert "530602-2018-LA-0002" in text  # the record's number stays whole
+    # No column narrower than two Chinese characters (plus its two padding cells).
+    top = next(line for line in text.splitlines() if line.startswith("┏"))
+    assert all(len(seg) >= 6 for seg in top.strip("┏┓").split("┳")), top
+
+
+def test_dates_stay_whole_when_a_chinese_column_can_fold_instead() -> None:
+    cols = [("n", "线索编号"), ("s", "状态"), ("c", "来源渠道"), ("a", "收到日期"), ("d", "最近期限"), ("h", "承办人"),
+            ("o", "处置/办结")]  # fmt: skip
+    row = {"n": "530622-2018-DH-00002", "s": "归档", "c": "电话举报", "a": "2018-01-07", "d": "2018-01-10",
+           "h": "张建博", "o": "移交办理"}  # fmt: skip
+    text = _printed(cols, [row])
+    assert max(cell_len(line) for line in text.splitlines()) <= 80, text
+    assert "2018-01-07" in text and "2018-01-10" in text

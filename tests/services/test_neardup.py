@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from sanwang.domain.errors import AccessDenied, TransitionRefused, ValidationError
+from sanwang.domain.errors import AccessDenied, NotFound, TransitionRefused, ValidationError
 from sanwang.services.clues import ClueDraft, SubjectDraft, act, register_clues, show_clue
 from sanwang.services.context import actor_for, unit_by_code
 from sanwang.services.neardup import dismiss, ensure_banded, suggest
@@ -61,7 +61,8 @@ def test_a_dismissed_pair_is_not_suggested_again_and_the_reason_is_in_both_histo
             dismiss(s, actor=actor_for(s, "clerk"), number=n["a"], other=n["b"], reason=" ")
         with pytest.raises(AccessDenied):
             dismiss(s, actor=actor_for(s, "inv"), number=n["a"], other=n["b"], reason="不同事项")
-        with pytest.raises(AccessDenied):  # the city's clue is outside the county clerk's subtree
+        # The city's clue is outside the county clerk's subtree: typed as the other clue, it is "not found".
+        with pytest.raises(NotFound, match="不存在"):
             dismiss(s, actor=actor_for(s, "county_clerk"), number=n["e"], other=n["a"], reason="不同事项")
     with store.session() as s:
         done = dismiss(s, actor=actor_for(s, "clerk"), number=n["b"], other=n["a"], reason="不同年份的两次征地")

@@ -23,8 +23,7 @@ LIST_COLUMNS = [
     ("subject_position", "职务"),
     ("subject_rank", "职级"),
     ("opened_on", "立案日期"),
-    ("detained", "留置中"),
-    ("detention_due", "留置期限"),
+    ("detained_until", "留置至"),  # one column for 留置中 and its end: the list keeps its dates whole at 80 columns
     ("gang_case", "涉黑涉恶案件"),
 ]
 
@@ -498,7 +497,12 @@ def list_(
             as_of=day(as_of, "--as-of"),
             limit=limit,
         )
-    emit([r.to_json() for r in rows], as_json, lambda r: table(f"审查调查案件 / cases（{len(r)}）", LIST_COLUMNS, r))
+    emit([r.to_json() for r in rows], as_json, _render_list)
+
+
+def _render_list(rows: list[dict[str, Any]]) -> None:
+    shown = [{**r, "detained_until": r["detention_due"] if r["detained"] else None} for r in rows]
+    table(f"审查调查案件 / cases（{len(rows)}）", LIST_COLUMNS, shown)
 
 
 @app.command("show")
@@ -515,6 +519,12 @@ def _late(hours: int | None) -> str:
     return f"（逾期{hours}小时）" if hours else ""
 
 
+def _minute(text: str) -> str:
+    """A stored time as people read it, to the minute like the notice deadline: 2018-05-26 09:00."""
+    shown = str(text).replace("T", " ")
+    return shown[:16] if len(shown) > 16 and shown[10] == " " else shown
+
+
 def _render(d: dict[str, Any]) -> None:
     """case show for people: Chinese labels only, codes and English in --json."""
     head: dict[str, Any] = {
@@ -523,7 +533,7 @@ def _render(d: dict[str, Any]) -> None:
         "职务": d["subject_position"],
         "职级": d["subject_rank"],
         "立案日期": d["opened_on"],
-        "批准领导": d["approved_by"],
+        "批准领导": d["approved_by_name"],
         "来源线索": d["clue"],
         "直接立案决定": d["direct_basis"],
         "涉黑涉恶案件": d["gang_case"],
@@ -535,12 +545,12 @@ def _render(d: dict[str, Any]) -> None:
     if x:
         notice = x["family_notified_at"] or ("不通知（有碍调查）" if x["notify_waiver"] else "未通知")
         rows: dict[str, Any] = {
-            "开始": (x["started_at"] or x["started_on"]).replace("T", " "),
+            "开始": _minute(x["started_at"] or x["started_on"]),
             "期限": x["due"],
             "延长": f"{x['extensions']}次" + ("，再延长1次" if x["further_extensions"] else ""),
             "重新计算": x["recounted_on"],
-            "通知家属时限": (x["family_notice_due_at"] or "").replace("T", " "),
-            "通知家属": str(notice).replace("T", " ") + _late(x["family_notice_hours_late"]),
+            "通知家属时限": _minute(x["family_notice_due_at"] or ""),
+            "通知家属": _minute(notice) + _late(x["family_notice_hours_late"]),
             "解除": x["released_on"],
         }
         kv("留置", {k: v for k, v in rows.items() if v not in (None, "")})

@@ -161,7 +161,9 @@ def list_(
     sort: str | None = typer.Option(
         None, "--sort", help="按研判评分排序：gang（涉黑涉恶）| misconduct（违纪违法/保护伞） / order by a triage score"
     ),
-    handler: str | None = typer.Option(None, "--handler", help="按承办人（用户名）筛选 / by handler (username)"),
+    handler: str | None = typer.Option(
+        None, "--handler", help="按承办人（登录名或姓名）筛选 / by handler (login or name)"
+    ),
     flag: str | None = typer.Option(
         None, "--flag", help="按标记筛选：gang（涉黑涉恶）| umbrella（涉嫌保护伞） / by flag"
     ),
@@ -239,7 +241,13 @@ def search(
         more = "，还有更多 / more with --offset" if d["more"] else ""
         table(
             f"检索「{d['query']}」（{len(d['results'])}{more}）",
-            [("number", "线索编号"), ("state_zh", "状态"), ("received", "收到日期"), ("snippet", "摘要")],
+            [
+                ("number", "线索编号"),
+                ("state_zh", "状态"),
+                ("received", "收到日期"),
+                ("due_shown", "最近期限"),
+                ("snippet", "摘要"),
+            ],
             d["results"],
         )
 
@@ -307,6 +315,12 @@ def show(
     emit(data, as_json, _render_clue)
 
 
+def _subject(x: dict[str, Any]) -> str:
+    """姓名（单位职务）, or the name alone when neither is recorded: no empty brackets."""
+    where = f"{x['unit'] or ''}{x['position'] or ''}"
+    return f"{x['name']}（{where}）" if where else str(x["name"])
+
+
 def _render_clue(d: dict[str, Any]) -> None:
     labels = {
         "number": "线索编号",
@@ -319,7 +333,7 @@ def _render_clue(d: dict[str, Any]) -> None:
         "due_shown": "最近期限",
     }
     head = {zh: d[k] for k, zh in labels.items()}
-    head["被反映人"] = "、".join(f"{x['name']}（{x['unit'] or ''}{x['position'] or ''}）" for x in d["subjects"])
+    head["被反映人"] = "、".join(_subject(x) for x in d["subjects"])
     head["反映人"] = d["reporter"]["name"] if d["reporter"] else "匿名"
     head["承办人"] = d["handler"]["name"] if d["handler"] else "未分办"
     head["标记"] = "、".join(f["zh"] + (f"（{f['value']}）" if f.get("value") not in (None, True) else "")
@@ -330,7 +344,8 @@ def _render_clue(d: dict[str, Any]) -> None:
         head["关联线索"] = "、".join(f"{x['number']}（{_LINK_ZH.get(x['kind'], x['kind'])}）" for x in d["links"])
     came = d.get("came_from") or {}
     if came.get("transfer"):
-        head["来源"] = f"公安机关移送（移送记录 #{came['transfer']}，涉黑涉恶案件 {came.get('gang_case') or ''}）"
+        gang = f"，涉黑涉恶案件 {came['gang_case']}" if came.get("gang_case") else ""
+        head["来源"] = f"公安机关移送（移送记录 #{came['transfer']}{gang}）"
     elif came.get("clue"):
         head["来源"] = f"上级转办（原线索 {came['clue']}）"
     t = d["triage"]

@@ -90,25 +90,73 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, default=default, indent=None) + "\n")
 
 
-# Cells up to this many columns wide (dates, numbers, states) are kept whole on one line.
-_SHORT_CELL = 12
+# Cells up to this many columns wide (dates, numbers, states) are kept whole on one line while they fit.
+_SHORT_CELL = 18  # a date with its marker: 2027-01-05（暂定）
+# No column narrower than two Chinese characters, so a header never folds one character a line.
+_NARROWEST = 4
 
 
 def table(title: str, columns: Sequence[tuple[str, str]], rows: Sequence[dict[str, Any]]) -> None:
     """A rich table of ``rows``; ``columns`` are (key, header) pairs.
 
-    Nothing is cut off on a narrow terminal or in a pipe (80 columns): the first column (the record's number) and
-    short values such as dates keep their width, longer text folds onto more lines."""
+    Nothing is cut off on a narrow terminal or in a pipe (80 columns), and nothing runs past its width: the first
+    column (the record's number) and short values such as dates keep their width while they all fit, longer text
+    folds onto more lines."""
     cells = [[_cell(r.get(k)) for k, _ in columns] for r in rows]
+    widest = [max((cell_len(c[i]) for c in cells), default=0) for i in range(len(columns))]
+    coded = [all(c[i][:1].isascii() for c in cells) for i in range(len(columns))]  # dates, numbers, codes
+    natural = [max(w, cell_len(h)) for w, (_, h) in zip(widest, columns, strict=True)]
     t = Table(title=title, show_lines=False)
-    for i, (_, header) in enumerate(columns):
-        widest = max((cell_len(c[i]) for c in cells), default=0)
-        # A short column is as wide as its widest value (its header may fold); a long one folds its text.
-        whole = i == 0 or widest <= _SHORT_CELL
-        t.add_column(header, no_wrap=i == 0, min_width=widest if whole and widest else None, overflow="fold")
+    if sum(natural) + 3 * len(columns) + 1 <= out.width:  # it fits as it is
+        for i, (_, header) in enumerate(columns):
+            t.add_column(header, no_wrap=i == 0, overflow="fold")
+    else:
+        # Rich would shrink every wrapping column alike, then widen the short ones back to their minimum, past the
+        # edge: the widths are decided here instead, and fixed (headers fold within them).
+        mins = _min_widths(widest, coded, out.width)
+        for (_, header), w in zip(columns, _widths(widest, mins, coded, out.width), strict=True):
+            t.add_column(header, width=w, overflow="fold")
     for c in cells:
         t.add_row(*c)
     out.print(t)
+
+
+def _widths(widest: Sequence[int], mins: Sequence[int], coded: Sequence[bool], width: int) -> list[int]:
+    """Column widths for a table whose values do not fit in ``width``: each column's least width (``mins``),
+    then the room left goes back to short columns that had to fold (dates first, the smallest first), then to
+    the other columns, the shortest text first: the longest text folds."""
+    room = width - 3 * len(widest) - 1 - sum(mins)
+    w = list(mins)
+    short = [i for i, x in enumerate(widest) if w[i] < x and (x <= _SHORT_CELL or i == 0)]
+    for i in sorted(short, key=lambda i: (not coded[i], widest[i] - w[i])):
+        give = min(room, widest[i] - w[i])
+        w[i] += give
+        room -= give
+    for i in sorted(range(len(w)), key=lambda i: widest[i] - w[i]):  # then whole text, the shortest first
+        give = min(room, max(0, widest[i] - w[i]))
+        w[i] += give
+        room -= give
+    return w
+
+
+def _min_widths(widest: Sequence[int], coded: Sequence[bool], width: int) -> list[int]:
+    """Each column's least width: a short column (and the first) as wide as its widest value, a long one folds.
+
+    When they cannot all fit in ``width`` some short columns fold: Chinese words first (信访/举报 still reads),
+    then codes and dates (``coded``: values that begin in ASCII), widest first; then every column down to one
+    character, and the first too. A wide list folds its cells rather than running past the edge of an 80-column
+    terminal."""
+    n = len(widest)
+    mins = [max(w, _NARROWEST) if i == 0 or w <= _SHORT_CELL else _NARROWEST for i, w in enumerate(widest)]
+    room = width - 3 * n - 1  # each column's two padding cells and its border
+    for floor in (_NARROWEST, 1):
+        for i in sorted(range(1, n), key=lambda i: (coded[i], -mins[i])):
+            if sum(mins) <= room:
+                return mins
+            mins[i] = min(mins[i], floor)
+        if n and sum(mins) > room:
+            mins[0] = max(floor, room - sum(mins[1:]))
+    return mins
 
 
 def _cell(value: Any) -> str:
@@ -124,9 +172,21 @@ def history_table(entity_kind: str, rows: Sequence[dict[str, Any]]) -> None:
     table(
         "操作记录",
         [("day", "日期"), ("action", "操作"), ("actor_name", "操作人"), ("to_state", "状态"), ("reason", "理由")],
-        [{**r, "action": event_zh(entity_kind, r["action"]), "to_state": state_zh(entity_kind, r["to_state"])}
-         for r in rows],
+        [{**r, "action": event_zh(entity_kind, r["action"]), "to_state": state_zh(entity_kind, r["to_state"]),
+          "reason": r["reason"] or _event_detail(r.get("data"))} for r in rows],
     )  # fmt: skip
+
+
+def _event_detail(data: dict[str, Any] | None) -> str | None:
+    """What a step was about, when it gave no reason: which track (第2查), case or transfer — so three
+    「一案三查·指定承办人」 rows do not read alike."""
+    data = data or {}
+    parts = [
+        f"第{data['track']}查" if data.get("track") else "",
+        f"案件 {data['case']}" if isinstance(data.get("case"), str) else "",
+        f"移送记录 #{data['transfer']}" if data.get("transfer") else "",
+    ]
+    return "，".join(p for p in parts if p) or None
 
 
 def deadline_table(rows: Sequence[dict[str, Any]]) -> None:

@@ -29,11 +29,12 @@ LIST_COLUMNS = [
     ("stage", "阶段"),
     ("filed_on", "立案日期"),
     ("notified_on", "通报日期"),
-    ("notified_late", "通报逾期"),
     ("tracks_concluded", "已办结(三查)"),
     ("cleared_on", "清底日期"),
     ("umbrella_in_step", "同步挖出保护伞"),
 ]
+# Clearance tells of tracks 2 and 3 (一案三查): columns shown only to the commission side, never to the police.
+COMMISSION_COLUMNS = frozenset({"cleared_on", "umbrella_in_step"})
 TRANSFER_COLUMNS = [
     ("id", "编号"),
     ("gang_case", "涉黑涉恶案件"),
@@ -329,7 +330,24 @@ def list_(
 
     with unit_of_work(as_user) as (s, actor):
         rows = list_gang_cases(s, actor=actor, cleared=cleared, late_notice=late_notice, limit=limit)
-    emit(rows, as_json, lambda r: table(f"涉黑涉恶案件 / gang cases（{len(r)}）", LIST_COLUMNS, r))
+    emit(rows, as_json, _render_list)
+
+
+def _render_list(rows: list[dict[str, Any]]) -> None:
+    """涉黑涉恶案件台账: a late notice beside its date; clearance only where the reader may see it (not police)."""
+    commission = not rows or any(r["commission_view"] for r in rows)
+    columns = [c for c in LIST_COLUMNS if commission or c[0] not in COMMISSION_COLUMNS]
+    shown = [{**r, "notified_on": _notified(r), "cleared_on": _cleared(r)} for r in rows]
+    table(f"涉黑涉恶案件 / gang cases（{len(rows)}）", columns, shown)
+
+
+def _notified(d: dict[str, Any]) -> str:
+    return str(d["notified_on"]) + ("（逾期）" if d["notified_late"] else "")
+
+
+def _cleared(d: dict[str, Any]) -> str | None:
+    """清底日期 as people read it: the date, 未清底, or nothing where clearance is not the reader's to see."""
+    return (d["cleared_on"] or "未清底") if d["commission_view"] else None
 
 
 @app.command("show")
@@ -356,11 +374,11 @@ def _render(d: dict[str, Any]) -> None:
         "办案公安机关": d["police_unit_name"],
         "接收纪委监委": d["unit_name"],
         "公安立案日期": d["filed_on"],
-        "通报日期": d["notified_on"] + ("（逾期）" if d["notified_late"] else ""),
+        "通报日期": _notified(d),
         "应通报日期": d["notify_due"],
-        "清底日期": d["cleared_on"] or "未清底",
-        "同步挖出保护伞": _yes(d["umbrella_in_step"]),
     }
+    if d["commission_view"]:  # the police do not see clearance: no row rather than a wrong 未清底
+        head.update({"清底日期": _cleared(d), "同步挖出保护伞": _yes(d["umbrella_in_step"])})
     kv(f"涉黑涉恶案件 {d['police_number']}", head)
     members = [{**m, "crimes": "；".join(m["crimes"])} for m in d["members"]]
     table("涉案成员", [("name", "姓名"), ("role", "地位"), ("id_number", "身份证号"), ("crimes", "罪名")], members)

@@ -251,7 +251,11 @@ def demo(
         return
     from sanwang.cli.common import kv, table
 
-    kv(f"演示城市 / demo ({size}, seed {seed})", {k: v for k, v in result["load"].items() if k != "steps"})
+    load = result["load"]
+    loaded = {zh: load[k] for k, zh in DEMO_LOADED.items()}
+    if load["refused"]:  # replayed steps the services refused: their clues (the reasons are in --json)
+        loaded["被拒绝的线索"] = "、".join(str(r["clue"]) for r in load["refused_examples"][:3])
+    kv(f"演示城市 / demo（{size}，种子 {seed}）", loaded)
     st = result["stats"]
     rows = [{"name": k, **v} for k, v in st["figures"].items()]
     cols = [("zh", "项目"), ("value", "数量"), ("baseline", f"基准日 {st['baseline']}"), ("change", "变化")]
@@ -262,12 +266,21 @@ def demo(
             *("—" if rates[k] is None else f"{rates[k]:.1%}" for k in rates)
         )
     )
-    out.print(f"台账 / ledger: {result['database']}   场景文件 / scenario files: {result['files']['folder']}")
+    out.print(f"台账 / ledger: {result['database']}")
+    out.print(f"场景文件 / scenario files: {result['files']['folder']}")
     if not no_serve:
         out.print("网页界面尚未提供，请用命令行查看 / the web interface is not built yet; use the commands above")
 
 
 STAGES = {"units": "单位与用户", "register": "登记线索", "replay": "重放处置流程"}
+# What the demo loaded, as people read it (the keys stay in --json).
+DEMO_LOADED = {
+    "units": "单位",
+    "users": "用户",
+    "clues": "线索",
+    "gang_cases": "涉黑涉恶案件",
+    "refused": "被拒绝的操作",
+}
 
 
 @app.command()

@@ -10,7 +10,7 @@ from sanwang.cli.common import AS_USER, JSON, ON, day, emit, out, table, unit_of
 
 app = typer.Typer(no_args_is_help=True)
 
-KIND = typer.Argument(..., help="对象类型：clue（线索）/ gang_case（涉黑涉恶案件）/ case（审查调查案件）")
+KIND = typer.Argument(..., help="对象类型：线索（clue）/ 涉黑涉恶案件（gang_case）/ 审查调查案件（case）")
 NUMBER = typer.Argument(..., help="线索编号、公安案件编号或案件编号 / the record's number")
 MARK = typer.Option(..., "--kind", help="提级办理/直查直办/重点督办/挂牌督办/领导包案/指定管辖")
 
@@ -156,8 +156,9 @@ def marks(
 
     with unit_of_work(as_user) as (s, actor):
         rows = list_marks(s, actor=actor, kind=kind, active_only=not all_)
-    cols = [("number", "编号"), ("kind_zh", "标记"), ("set_by", "设置人"), ("set_on", "日期"), ("owner", "包案领导"),
-            ("target_unit", "指定单位"), ("reason", "理由"), ("cleared_on", "撤销")]  # fmt: skip
+    cols = [("number", "编号"), ("kind_zh", "标记"), ("set_by_name", "设置人"), ("set_on", "日期"),
+            ("owner_name", "包案领导"), ("target_unit", "指定单位"), ("reason", "理由")]  # fmt: skip
+    cols += [("cleared_on", "撤销")] if all_ else []  # without --all none is cleared: no empty column
     emit(rows, as_json, lambda r: table(f"督办标记 / marks（{len(r)}）", cols, r))
 
 
@@ -174,7 +175,7 @@ def instructions(
 
     with unit_of_work(as_user) as (s, actor):
         rows = list_instructions(s, actor=actor, overdue=overdue, open_only=open_only, as_of=day(as_of, "--as-of"))
-    cols = [("id", "编号"), ("number", "对象"), ("leader", "批示领导"), ("given_on", "日期"), ("text", "批示"),
+    cols = [("id", "编号"), ("number", "对象"), ("leader_name", "批示领导"), ("given_on", "日期"), ("text", "批示"),
             ("due", "期限"), ("done_on", "办结")]  # fmt: skip
     emit(rows, as_json, lambda r: table(f"领导批示 / instructions（{len(r)}）", cols, r))
 
@@ -183,7 +184,10 @@ def instructions(
 def overdue(
     as_of: str | None = typer.Option(None, "--as-of", help="以该日计算逾期 / as of this date"),
     kind: list[str] = typer.Option(
-        [], "--kind", help="对象类型：clue/gang_case/transfer/case/recommendation/instruction/mark"
+        [],
+        "--kind",
+        help="对象类型（可多次）：线索、涉黑涉恶案件、审查调查案件、线索移送、监察建议、复审复核、领导批示、"
+        "督办标记 / record kind (repeatable)",
     ),
     as_user: str | None = AS_USER,
     as_json: bool = JSON,
@@ -193,6 +197,6 @@ def overdue(
 
     with unit_of_work(as_user) as (s, actor):
         rows = list_overdue(s, actor=actor, as_of=day(as_of, "--as-of"), kinds=kind or None)
-    cols = [("entity_kind", "类型"), ("reference", "对象"), ("rule_zh", "期限"), ("due_shown", "到期"),
+    cols = [("reference", "对象"), ("entity_kind_zh", "类型"), ("rule_zh", "期限"), ("due_shown", "到期"),
             ("days_overdue", "逾期天数")]  # fmt: skip
     emit(rows, as_json, lambda r: table(f"逾期清单 / overdue（{len(r)}）", cols, r))

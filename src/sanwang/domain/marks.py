@@ -41,6 +41,31 @@ MARK_ZH = {
 }
 
 ENTITY_KINDS = ("clue", "gang_case", "case")
+# Every kind of record a deadline, mark or instruction is on, as people name it (the stored code is in --json).
+RECORD_KIND_ZH = {
+    "clue": "线索",
+    "gang_case": "涉黑涉恶案件",
+    "case": "审查调查案件",
+    "transfer": "线索移送",
+    "recommendation": "监察建议",
+    "review": "复审复核",
+    "instruction": "领导批示",
+    "mark": "督办标记",
+}
+
+
+def record_kind(text: str) -> str:
+    """A kind of record by its code or its Chinese name (线索 or clue); an unknown one is refused, not matched to
+    nothing (an empty overdue list would read as "nothing overdue")."""
+    key = (text or "").strip()
+    for code, zh in RECORD_KIND_ZH.items():
+        if key in (code, zh):
+            return code
+    raise ValidationError(
+        f"未知对象类型「{text}」，可选：{'、'.join(RECORD_KIND_ZH.values())}",
+        f"unknown record kind {text!r}; choose from: {', '.join(RECORD_KIND_ZH)}",
+        field="--kind",
+    )
 
 
 def mark_kind(text: str) -> MarkKind:
@@ -56,6 +81,8 @@ def mark_kind(text: str) -> MarkKind:
 
 
 def entity_kind(text: str) -> str:
+    """The kind of record a mark or an instruction is on, by code or Chinese name (线索 or clue)."""
+    text = next((code for code in ENTITY_KINDS if (text or "").strip() in (code, RECORD_KIND_ZH[code])), text)
     if text not in ENTITY_KINDS:
         raise ValidationError(
             "对象类型应为 clue（线索）、gang_case（涉黑涉恶案件）或 case（审查调查案件）",

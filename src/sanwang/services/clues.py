@@ -27,7 +27,7 @@ from sanwang.domain.workflow import WORKFLOW_ACTIONS, Actor, ClueOutcome, ClueSn
 from sanwang.services import clue_entities, clue_view, deadlines, textindex
 from sanwang.services import summary as statsum
 from sanwang.services.context import business_day, history, now, record, unit_by_code
-from sanwang.services.policy import audit, check_clue, mask, may_see_reporter, restrict_clues
+from sanwang.services.policy import audit, check_clue, find_clue, mask, may_see_reporter, restrict_clues
 from sanwang.services.units import commission_of
 from sanwang.store.db import bulk_insert, first_page_plan
 from sanwang.store.tables import (
@@ -39,7 +39,6 @@ from sanwang.store.tables import (
     ClueTriage,
     Deadline,
     Event,
-    GangCase,
     Instruction,
     Mark,
     Transfer,
@@ -386,8 +385,8 @@ def act(
     if action == "assign" and args.get("handler"):
         args["handler_id"] = _handler_for(session, clue, str(args.pop("handler"))).id
     if action in ("mark_duplicate", "propose") and args.get("of"):
-        other = get_clue(session, str(args.pop("of")))
-        check_clue(session, actor, other)
+        # Typed into this clue's step: a clue the actor may not see is "not found", like a missing one.
+        other = find_clue(session, actor, str(args.pop("of")))
         if other.id == clue.id:
             raise TransitionRefused("线索不能与自身重复", "a clue cannot duplicate itself")
         if other.outcome == "merged":
@@ -713,19 +712,17 @@ def show_clue(
             ],
             "handler": clue_view.handler_of(session, clue.handler_id),
             "flags": clue_view.flags_of(clue),
-            "cases": clue_view.cases_of(session, clue.id),
-            "transfers": clue_view.transfers_of(session, clue.id),
-            "links": clue_view.links_of(session, clue.id),
-            "gang_case": session.scalar(select(GangCase.police_number).where(GangCase.id == clue.gang_case_id))
-            if clue.gang_case_id
-            else None,
+            "cases": clue_view.cases_of(session, actor, clue.id),
+            "transfers": clue_view.transfers_of(session, actor, clue.id),
+            "links": clue_view.links_of(session, actor, clue.id),
+            "gang_case": clue_view.gang_case_of(session, actor, clue.gang_case_id),
             "proposal": clue.proposal,
             "endorsements": clue.endorsements,
             "review_round": clue.review_round,
             "umbrella_suspected": clue.umbrella_suspected,
             "duplicate_of": _number_of(session, clue.duplicate_of_id),
             "transferred_to": _number_of(session, clue.transferred_to_id),
-            "came_from": _came_from(clue),
+            "came_from": _came_from(clue, visible_gang=clue_view.gang_case_of(session, actor, clue.gang_case_id)),
             "deadlines": [
                 {
                     "rule": d.rule,
@@ -756,12 +753,12 @@ def show_clue(
     return out
 
 
-def _came_from(clue: Clue) -> dict[str, Any] | None:
-    """Where a clue registered by the system came from: a police transfer (and its gang case) or a clue passed
-    down by a commission above."""
+def _came_from(clue: Clue, visible_gang: str | None) -> dict[str, Any] | None:
+    """Where a clue registered by the system came from: a police transfer (and its gang case, when the reader may
+    see it: ``visible_gang``) or a clue passed down by a commission above."""
     flags = clue.flags or {}
     if flags.get("from_transfer"):
-        return {"transfer": flags["from_transfer"], "gang_case": flags.get("gang_case")}
+        return {"transfer": flags["from_transfer"], "gang_case": flags.get("gang_case") if visible_gang else None}
     if flags.get("from_clue"):
         return {"clue": flags["from_clue"]}
     return None

@@ -53,9 +53,11 @@ from sanwang.services.policy import (
     gang_events,
     gang_view,
     get_gang_case,
+    hidden_cases,
     own_commission_id,
     restrict_cases,
     restrict_gang_cases,
+    restrict_transfers,
 )
 from sanwang.services.transfers import transfer_row
 from sanwang.services.units import commission_of
@@ -563,6 +565,8 @@ def summary_row(session: Session, gc: GangCase, view: GangView) -> dict[str, Any
         "tracks_concluded": sum(1 for v in tracks.values() if v == TrackStatus.CONCLUDED.value),
         "cleared_on": gc.cleared_on.isoformat() if gc.cleared_on and view.commission else None,
         "umbrella_in_step": gc.umbrella_in_step if view.commission else None,
+        # Whether clearance is shown at all: for the police an empty cleared_on means "not theirs", not "not yet".
+        "commission_view": view.commission,
     }
 
 
@@ -599,16 +603,18 @@ def show_gang_case(session: Session, *, actor: Actor, police_number: str) -> dic
     view = check_gang_case(session, actor, gc)
     audit(session, actor, "read", "gang_case", gc.id)
     out = summary_row(session, gc, view)
+    hidden = hidden_cases(session, actor, gc)  # recusal: linked cases left out of findings and history too
     members = session.scalars(select(GangMember).where(GangMember.gang_case_id == gc.id).order_by(GangMember.id))
     linked = select(DisciplineCase).where(DisciplineCase.gang_case_id == gc.id).order_by(DisciplineCase.id)
     cases = session.scalars(restrict_cases(session, actor, linked))
-    transfers = session.scalars(select(Transfer).where(Transfer.gang_case_id == gc.id).order_by(Transfer.id))
+    on_case = select(Transfer).where(Transfer.gang_case_id == gc.id).order_by(Transfer.id)
+    transfers = session.scalars(restrict_transfers(session, actor, on_case))  # not those on a clue recused from
     out.update(
         {
             "members": [
                 {"name": m.name, "role": m.role, "id_number": m.id_number, "crimes": m.crimes or []} for m in members
             ],
-            "track_detail": _tracks(session, gc, view),
+            "track_detail": [{**t, "finding": hidden.scrub(t["finding"])} for t in _tracks(session, gc, view)],
             "transfers": [transfer_row(session, t, date.today()) for t in transfers],
             "cases": [
                 {
@@ -636,7 +642,7 @@ def show_gang_case(session: Session, *, actor: Actor, police_number: str) -> dic
                     select(Instruction).where(Instruction.entity_kind == "gang_case", Instruction.entity_id == gc.id)
                 )
             ],
-            "history": gang_events(view, history(session, "gang_case", gc.id)),
+            "history": gang_events(view, history(session, "gang_case", gc.id), hidden),
         }
     )
     if not view.commission:  # the police: no supervision (linked cases are left out by restrict_cases)

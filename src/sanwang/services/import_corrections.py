@@ -113,6 +113,7 @@ def record_correction(session: Session, actor: Actor, known: Registered, d: Clue
     new = content_of(d)
     changes = {f: [known.content.get(f), new[f]] for f in known.diff(d)}
     # Dated with the clue's latest step, not today: a data correction must not block back-dated workflow entries.
+    # The reason is what people read in the history: in Chinese, naming what changed (before and after in data).
     record(session, "clue", known.clue_id, "correct", actor=actor, day=known.last_day, from_state=known.state,
-           to_state=known.state, reason=f"导入更正 / corrected by import: {where}",
+           to_state=known.state, reason=f"导入更正（{'、'.join(changes)}）：{where}",
            data={"source": where, "changes": changes, "content": new})  # fmt: skip

@@ -25,6 +25,7 @@ from sanwang.domain.deadlines import due_date, parse_period
 from sanwang.domain.errors import NotFound, TransitionRefused, ValidationError
 from sanwang.domain.marks import (
     MARK_ZH,
+    RECORD_KIND_ZH,
     MarkKind,
     check_clear_mark,
     check_complete_instruction,
@@ -33,6 +34,7 @@ from sanwang.domain.marks import (
     check_progress_report,
     entity_kind,
     mark_kind,
+    record_kind,
 )
 from sanwang.domain.transfers import TRANSFER_DIRECTIONS
 from sanwang.domain.workflow import Actor
@@ -274,7 +276,7 @@ def list_marks(
         q = q.where(Mark.cleared_on.is_(None))
     marks = list(session.scalars(q))
     refs = _refs(session, actor, [(m.entity_kind, m.entity_id) for m in marks], supervision=True)
-    users = _usernames(session, [u for m in marks for u in (m.set_by, m.owner_id) if u])
+    users, names = _usernames(session, [u for m in marks for u in (m.set_by, m.owner_id) if u])
     rows = []
     for m in marks:
         ref = refs.get((m.entity_kind, m.entity_id))
@@ -289,9 +291,11 @@ def list_marks(
                 "kind": m.kind,
                 "kind_zh": MARK_ZH[MarkKind(m.kind)],
                 "set_by": users.get(m.set_by),
+                "set_by_name": names.get(m.set_by),
                 "set_on": m.set_on.isoformat(),
                 "reason": m.reason,
                 "owner": users.get(m.owner_id) if m.owner_id else None,
+                "owner_name": names.get(m.owner_id) if m.owner_id else None,
                 "target_unit": target_code,
                 "cleared_on": m.cleared_on.isoformat() if m.cleared_on else None,
             }
@@ -392,7 +396,7 @@ def list_instructions(
         q = q.where(Instruction.done_on.is_(None))
     items = list(session.scalars(q))
     refs = _refs(session, actor, [(i.entity_kind, i.entity_id) for i in items], supervision=True)
-    users = _usernames(session, [i.leader_id for i in items])
+    users, names = _usernames(session, [i.leader_id for i in items])
     rows = []
     for i in items:
         ref = refs.get((i.entity_kind, i.entity_id))
@@ -404,6 +408,7 @@ def list_instructions(
                 "entity_kind": i.entity_kind,
                 "number": ref[0],
                 "leader": users.get(i.leader_id),
+                "leader_name": names.get(i.leader_id),
                 "given_on": i.given_on.isoformat(),
                 "text": i.text,
                 "actions": i.actions,
@@ -420,10 +425,10 @@ def list_instructions(
 # -------------------------------------------------------------------------------------------- overdue lists
 
 
-def _usernames(session: Session, ids: Sequence[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return dict(session.execute(select(User.id, User.username).where(User.id.in_(set(ids)))).all())
+def _usernames(session: Session, ids: Sequence[int]) -> tuple[dict[int, str], dict[int, str]]:
+    """Users by id: their login names (for --json and scripts) and their names (for people)."""
+    rows = session.execute(select(User.id, User.username, User.name).where(User.id.in_(set(ids)))).all() if ids else []
+    return {i: u for i, u, _ in rows}, {i: n for i, _, n in rows}
 
 
 def _refs(
@@ -496,7 +501,7 @@ def list_overdue(
     as_of = as_of or date.today()
     q = deadlines.overdue_query(as_of, visible_commission_units(session, actor))  # a first cut; _refs decides
     if kinds:
-        q = q.where(Deadline.entity_kind.in_(list(kinds)))
+        q = q.where(Deadline.entity_kind.in_([record_kind(k) for k in kinds]))
     rows = list(session.scalars(q))
     refs = _refs(session, actor, [(d.entity_kind, d.entity_id) for d in rows])
     out = []
@@ -508,6 +513,7 @@ def list_overdue(
             {
                 "deadline_id": d.id,
                 "entity_kind": d.entity_kind,
+                "entity_kind_zh": RECORD_KIND_ZH.get(d.entity_kind, d.entity_kind),
                 "entity_id": d.entity_id,
                 "reference": ref[0],
                 "rule": d.rule,

@@ -12,7 +12,8 @@
 - A user sees the clues and cases of their own commission's subtree (本级及下辖); administrators and auditors see
   all. Gang cases are seen by the owning commission's subtree and by the police unit that notified them — the
   police see track 1 (打财断血、侦查起诉) and the transfers, never tracks 2 and 3, the linked discipline cases,
-  marks or instructions (``GangView``). Transfers are seen by the units on either side.
+  marks or instructions (``GangView``). Transfers are seen by the units on either side, except by a user who
+  recuses from their gang case or their clue.
 - Recusal (回避, :mod:`sanwang.services.recusal`) applies to everybody, administrators included.
 - A number typed into another record (a clue into a transfer, a case into a track conclusion) is looked up with
   ``find_clue`` / ``find_case``: a record the actor may not see is "not found", word for word.
@@ -31,13 +32,13 @@ from typing import Any, TypeVar
 
 from sqlalchemy import exists, insert, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import ColumnElement, Select
 
 from sanwang.domain.errors import AccessDenied, NotFound, TransitionRefused, ValidationError
 from sanwang.domain.roles import Role
 from sanwang.domain.workflow import Actor
 from sanwang.services.context import now
-from sanwang.services.recusal import recusal_of
+from sanwang.services.recusal import Recusal, recusal_of
 from sanwang.services.units import commission_of, subtree_ids
 from sanwang.store.tables import (
     AuditEntry,
@@ -140,7 +141,13 @@ def find_clue(session: Session, actor: Actor, number: str) -> Clue:
 
 
 def own_commission_id(session: Session, actor: Actor) -> int | None:
-    """The actor's commission, or None for users outside any commission (police)."""
+    """The actor's commission, or None for users outside any commission (police).
+
+    Decided by the kind of the actor's own unit, not by where it hangs in the tree: a police unit entered under
+    the commission (``unit add … --kind 公安机关 --parent 530600-JW``) is still outside it, and its liaison must
+    not read the commission's side of a gang case or its discipline cases."""
+    if not works_on_clues(session, actor):
+        return None
     try:
         return commission_of(session, actor.unit_id).id
     except ValidationError:
@@ -234,10 +241,51 @@ def restrict_gang_cases(session: Session, actor: Actor, query: Q, *, commission:
     return query
 
 
-def gang_events(view: GangView, events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The history of a gang case as the view allows: the police read their own steps, track 1 and transfers."""
+@dataclass(frozen=True)
+class HiddenCases:
+    """The discipline cases linked to a gang case that one reader may not see (回避): their numbers and subjects,
+    left out wherever the gang case names them — its findings and its history, not only its list of cases."""
+
+    numbers: frozenset[str] = frozenset()
+    subjects: frozenset[str] = frozenset()
+
+    def scrub(self, finding: dict[str, Any] | None) -> dict[str, Any] | None:
+        """A track's finding without the hidden cases and their subjects."""
+        if not finding or not (self.numbers or self.subjects):
+            return finding
+        persons = [p for p in finding.get("persons") or [] if not any(s in str(p) for s in self.subjects)]
+        return {**finding, "cases": [c for c in finding.get("cases") or [] if c not in self.numbers],
+                "persons": persons}  # fmt: skip
+
+
+def hidden_cases(session: Session, actor: Actor, gc: GangCase) -> HiddenCases:
+    """The linked cases of ``gc`` that ``check_case`` would refuse to the actor."""
+    linked = select(DisciplineCase.id).where(DisciplineCase.gang_case_id == gc.id)
+    seen = set(session.scalars(restrict_cases(session, actor, linked)))
+    rows = session.execute(
+        select(DisciplineCase.id, DisciplineCase.number, DisciplineCase.subject_name).where(
+            DisciplineCase.gang_case_id == gc.id
+        )
+    ).all()
+    hidden = [(n, s) for i, n, s in rows if i not in seen]
+    return HiddenCases(frozenset(n for n, _ in hidden), frozenset(s for _, s in hidden if s))
+
+
+def gang_events(
+    view: GangView, events: Iterable[dict[str, Any]], hidden: HiddenCases | None = None
+) -> list[dict[str, Any]]:
+    """The history of a gang case as the view allows: the police read their own steps, track 1 and transfers;
+    nobody reads the linking or the findings of a case they may not see (``hidden``)."""
     if view.commission:
-        return list(events)
+        if hidden is None or not (hidden.numbers or hidden.subjects):
+            return list(events)
+        kept = [e for e in events if (e.get("data") or {}).get("case") not in hidden.numbers]
+        return [
+            {**e, "data": {**e["data"], "finding": hidden.scrub(e["data"]["finding"])}}
+            if (e.get("data") or {}).get("finding")
+            else e
+            for e in kept
+        ]
     return [
         e
         for e in events
@@ -299,19 +347,29 @@ def find_case(session: Session, actor: Actor, number: str) -> DisciplineCase:
 
 
 def restrict_transfers(session: Session, actor: Actor, query: Q) -> Q:
-    """Apply ``check_transfer`` to a query over ``Transfer``: the units on either side see it."""
+    """Apply ``check_transfer`` to a query over ``Transfer``: the units on either side see it, unless the actor
+    recuses from its gang case (a member) or its clue (a subject) — its content names them."""
     units = visible_commission_units(session, actor)
-    if units is None:
-        return query
-    sides = (Transfer.from_unit_id, Transfer.to_unit_id)
-    return query.where(or_(*(c.in_(units) for c in sides), *(c == actor.unit_id for c in sides)))
+    if units is not None:
+        sides = (Transfer.from_unit_id, Transfer.to_unit_id)
+        query = query.where(or_(*(c.in_(units) for c in sides), *(c == actor.unit_id for c in sides)))
+    r = recusal_of(session, actor)
+    if r:
+        query = query.where(~recused_transfer(r))
+    return query
+
+
+def recused_transfer(r: Recusal) -> ColumnElement[bool]:
+    """A ``Transfer`` on a gang case with a member, or on a clue with a subject, that ``r`` recuses from."""
+    on_gang = exists().where(GangMember.gang_case_id == Transfer.gang_case_id, r.gang_member())
+    on_clue = exists().where(ClueSubject.clue_id == Transfer.clue_id, r.clue_subject())
+    return or_(on_gang, on_clue)
 
 
 def check_transfer(session: Session, actor: Actor, t: Transfer) -> None:
     """A transfer outside the actor's view is not found (ids are counted: a refusal would confirm one)."""
-    units = visible_commission_units(session, actor)
-    sides = (t.from_unit_id, t.to_unit_id)
-    if units is not None and not any(u in units or u == actor.unit_id for u in sides):
+    q = restrict_transfers(session, actor, select(Transfer.id).where(Transfer.id == t.id))
+    if session.scalar(q) is None:
         raise NotFound(f"移送记录 {t.id} 不存在", f"no transfer {t.id}")
 
 
@@ -390,6 +448,8 @@ class DrillScope:
     units: list[int] | None
     recused_clues: tuple[int, ...]
     recused_cases: tuple[int, ...]
+    recused_gang_cases: tuple[int, ...] = ()
+    recused_transfers: tuple[int, ...] = ()
 
 
 def check_drilldown(session: Session, actor: Actor, units: Sequence[int] | None = None) -> DrillScope:
@@ -399,12 +459,13 @@ def check_drilldown(session: Session, actor: Actor, units: Sequence[int] | None 
     allowed = visible_unit_ids(session, actor)
     scope = allowed if units is None else [u for u in units if allowed is None or u in set(allowed)]
     r = recusal_of(session, actor)
-    clues: tuple[int, ...] = ()
-    cases: tuple[int, ...] = ()
-    if r:
-        clues = tuple(sorted(set(session.scalars(select(ClueSubject.clue_id).where(r.clue_subject())))))
-        cases = tuple(sorted(session.scalars(select(DisciplineCase.id).where(r.case()))))
-    return DrillScope(scope, clues, cases)
+    if not r:
+        return DrillScope(scope, (), ())
+    clues = tuple(sorted(set(session.scalars(select(ClueSubject.clue_id).where(r.clue_subject())))))
+    cases = tuple(sorted(session.scalars(select(DisciplineCase.id).where(r.case()))))
+    gangs = tuple(sorted(set(session.scalars(select(GangMember.gang_case_id).where(r.gang_member())))))
+    transfers = tuple(sorted(session.scalars(select(Transfer.id).where(recused_transfer(r)))))
+    return DrillScope(scope, clues, cases, gangs, transfers)
 
 
 # -------------------------------------------------------------------------------------- reporters and audit

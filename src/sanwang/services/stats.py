@@ -75,7 +75,17 @@ def _period(
         session, actor, subtree_ids(session, unit_by_code(session, unit_code)) if unit_code else None
     )
     code = disposal_methods().get(method.strip()).code if method and method.strip() else None
-    return Period(since, until, scope.units, scope.recused_clues, scope.recused_cases, _channel_code(channel), code)
+    return Period(
+        since,
+        until,
+        scope.units,
+        scope.recused_clues,
+        scope.recused_cases,
+        _channel_code(channel),
+        code,
+        recused_gang_cases=scope.recused_gang_cases,
+        recused_transfers=scope.recused_transfers,
+    )
 
 
 def _rate(num: int, den: int) -> float | None:

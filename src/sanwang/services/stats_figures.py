@@ -9,7 +9,7 @@ construction — two transfers with the same wording are two keys, a person with
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -46,6 +46,8 @@ class Period:
     recused_cases: tuple[int, ...] = ()
     channel: str | None = None  # 来源渠道 code: only clues of this channel and what came of them
     method: str | None = None  # 处置方式 code: only disposals by this method
+    recused_gang_cases: tuple[int, ...] = ()  # gang cases with a member the reader recuses from
+    recused_transfers: tuple[int, ...] = ()  # transfers on such a gang case or on a clue recused from
 
     def not_recused(self, col: Any) -> ColumnElement[bool]:
         return col.not_in(self.recused) if self.recused else literal(True)
@@ -70,7 +72,7 @@ class Period:
 
     def ending(self, day: date) -> Period:
         """The same period and filters, ending on ``day`` (the baseline)."""
-        return Period(self.since, day, self.units, self.recused, self.recused_cases, self.channel, self.method)
+        return replace(self, until=day)
 
 
 Rows = Select[*tuple[Any, ...]]
@@ -160,7 +162,9 @@ def _marked(p: Period, kind: str) -> Rows:
 
 
 def _gang(p: Period, *cond: Any) -> Rows:
-    return select(GangCase.id, GangCase.police_number, GangCase.police_number).where(p.within(GangCase.unit_id), *cond)
+    recused = GangCase.id.not_in(p.recused_gang_cases) if p.recused_gang_cases else literal(True)
+    q = select(GangCase.id, GangCase.police_number, GangCase.police_number)
+    return q.where(p.within(GangCase.unit_id), recused, *cond)
 
 
 def _transfers(p: Period, direction: str) -> Rows:
@@ -171,6 +175,7 @@ def _transfers(p: Period, direction: str) -> Rows:
         p.between(Transfer.sent_on),
         p.within(Transfer.to_unit_id) if direction == "police_to_commission" else p.within(Transfer.from_unit_id),
         p.of_channel(Transfer.clue_id) if p.channel is not None else literal(True),
+        Transfer.id.not_in(p.recused_transfers) if p.recused_transfers else literal(True),
     )
 
 
@@ -285,7 +290,15 @@ def figure_named(name: str) -> Figure:
     from sanwang.domain.errors import ValidationError
 
     f = BY_NAME.get(name.strip()) or BY_ZH.get(name.strip())
+    rate = next(((k, *r) for k, r in RATES.items() if name.strip() in (k, r[0])), None)
+    if f is None and rate is not None:  # a rate has no records of its own: name the two figures that do
+        key, zh, num, den = rate
+        raise ValidationError(
+            f"「{zh}」是比率，由两项数据相除：分子「{BY_NAME[num].zh}」，分母「{BY_NAME[den].zh}」，请分别列出明细",
+            f"{key} is a rate: list its numerator {num!r} and its denominator {den!r}",
+            field="figure",
+        )
     if f is None:
-        known = "、".join(BY_ZH)
+        known = "；".join(BY_ZH)  # names hold 、 themselves (组织处理、问责)
         raise ValidationError(f"未知统计项「{name}」，可选：{known}", f"unknown figure {name!r}", field="figure")
     return f
