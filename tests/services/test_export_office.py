@@ -77,3 +77,18 @@ def test_an_export_reads_back_as_the_same_ledger(store: Store, tmp_path: Path) -
     with store.session() as s:
         again = import_clues(s, actor=actor_for(s, "clerk"), path=out)
     assert (again["imported"], again["duplicates"], again["corrected"]) == (0, 3, 0)
+
+
+def test_a_text_longer_than_an_excel_cell_is_refused_not_cut(store: Store, tmp_path: Path) -> None:
+    """CSV import takes a 问题摘要 of up to 131,072 characters; an XLSX cell holds 32,767 — the export must not cut
+    it silently nor write a file Excel cannot open."""
+    build_world(store)
+    long_row = [*GOOD[2][:-1], "涉黑" * 20_000]  # 40,000 characters
+    with store.session() as s:
+        import_clues(s, actor=actor_for(s, "clerk"), path=write_csv(tmp_path / "in.csv", [long_row]))
+    out = tmp_path / "long.xlsx"
+    with pytest.raises(ValidationError) as info:
+        _export(store, out)
+    assert "问题摘要" in info.value.zh and "32767" in info.value.zh and ".csv" in info.value.en
+    assert not out.exists() and not list(tmp_path.glob(".long.xlsx*"))
+    assert _export(store, tmp_path / "long.csv")["rows"] == 1  # the whole text, in a format that holds it

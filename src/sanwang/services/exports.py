@@ -39,8 +39,9 @@ def export_ledger(
     force: bool = False,
 ) -> dict[str, Any]:
     """Write the clues the actor may see to ``path`` (.xlsx, .csv or .jsonl). Audited and watermarked; an existing
-    file is overwritten only with ``force``. The file reads back with ``clue import``: several subjects share one
-    cell, joined with 、, aligned by position."""
+    file is overwritten only with ``force``. Several subjects share one cell, joined with 、 and aligned by position
+    as ``clue import`` reads them; the export is a report, not an import file (its added columns and the
+    watermark line are not import columns)."""
     from sanwang.domain.errors import TransitionRefused, ValidationError
 
     if reveal_reporter and not may_see_reporter(actor):

@@ -284,6 +284,23 @@ def _read_jsonl(path: Path) -> tuple[list[str], Iterator[Row]]:
     return headers, iter(parsed)
 
 
+XLSX_CELL_LIMIT = 32_767  # characters Excel holds in one cell; a longer text would be cut or the file refused
+
+
+def _check_xlsx_cells(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Refuse, before anything is written, a value an XLSX cell cannot hold whole (nothing is cut silently)."""
+    for n, row in enumerate(rows, start=2):
+        for field, value in zip(headers, row, strict=False):
+            if isinstance(value, str) and len(value) > XLSX_CELL_LIMIT:
+                raise ValidationError(
+                    f"第{n}行「{field}」有 {len(value)} 个字，超过 Excel 单元格上限 {XLSX_CELL_LIMIT}；请导出为 .csv 或 .jsonl",
+                    f"line {n}, {field}: {len(value)} characters, over Excel's {XLSX_CELL_LIMIT} per cell; "
+                    "export to .csv or .jsonl instead",
+                    field=field,
+                    line=n,
+                )
+
+
 def write_rows(
     path: Path, headers: Sequence[str], rows: Sequence[Sequence[Any]], *, watermark: str, force: bool = False
 ) -> None:
@@ -307,6 +324,8 @@ def write_rows(
         raise ValidationError(
             f"文件 {path} 已存在；如要覆盖，请加 --force", f"{path} exists; add --force to overwrite it", field="file"
         )
+    if suffix == ".xlsx":
+        _check_xlsx_cells(headers, rows)
     part = path.with_name(f".{path.name}.part")
     try:
         if suffix == ".xlsx":
