@@ -293,7 +293,8 @@ def _check_xlsx_cells(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> 
         for field, value in zip(headers, row, strict=False):
             if isinstance(value, str) and len(value) > XLSX_CELL_LIMIT:
                 raise ValidationError(
-                    f"第{n}行「{field}」有 {len(value)} 个字，超过 Excel 单元格上限 {XLSX_CELL_LIMIT}；请导出为 .csv 或 .jsonl",
+                    f"第{n}行「{field}」有 {len(value)} 个字，超过 Excel 单元格上限 {XLSX_CELL_LIMIT}；"
+                    "请导出为 .csv 或 .jsonl",
                     f"line {n}, {field}: {len(value)} characters, over Excel's {XLSX_CELL_LIMIT} per cell; "
                     "export to .csv or .jsonl instead",
                     field=field,
