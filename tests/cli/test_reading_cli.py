@@ -153,3 +153,20 @@ def test_the_history_says_which_track_a_step_was_on(home: Path) -> None:
     history = shown[shown.index("操作记录") :]
     assert "第2查" in history and "第3查" in history
     _fits(shown)
+
+
+def test_a_record_one_may_not_see_reads_as_one_that_does_not_exist(home: Path, tmp_path: Path) -> None:
+    """Outside one's jurisdiction (or under recusal) a clue, case or gang case answers exactly as a wrong number
+    does: its existence is itself protected (it said 无权查看, which confirmed the record was there)."""
+    js(home, "clue", "import", str(write_csv(tmp_path / "l.csv", GOOD)), user="clerk")
+    [number, *_] = [r["number"] for r in js(home, "clue", "list", user="boss")]
+    run(home, "unit", "add", "530602-JW", "--name", "昭阳区纪委监委", "--region", "530602", "--parent", "530600-JW")
+    run(home, "user", "add", "county", "--name", "郑区县", "--unit", "530602-JW", "--roles", "case_manager")
+    missing = number[:-5] + "99999"
+    for args in (("clue", "show"), ("clue", "show", "--json")):
+        hidden = run(home, *args[:2], number, *args[2:], user="county", ok=False)
+        wrong = run(home, *args[:2], missing, *args[2:], user="county", ok=False)
+        assert hidden.returncode == wrong.returncode == 2
+        assert hidden.stderr.replace(number, "N") == wrong.stderr.replace(missing, "N"), (hidden.stderr, wrong.stderr)
+        assert "无权" not in hidden.stderr
+    run(home, "clue", "show", number, user="boss")  # the commission's own leader still reads it

@@ -97,5 +97,13 @@ class AccessDenied(SanwangError):
     """Refused by the access policy (无权访问)."""
 
 
+class Hidden(AccessDenied):
+    """Refused by the access policy and said as "not found" (不予显示): whether a clue or case exists is itself
+    protected, so a user outside its jurisdiction or under recusal learns no more than from a wrong number."""
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "error": NotFound.__name__}
+
+
 class CalendarRangeError(SanwangError):
     """A date outside the years the holiday calendar carries (节假日安排未知)."""

@@ -34,7 +34,7 @@ from sqlalchemy import exists, insert, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement, Select
 
-from sanwang.domain.errors import AccessDenied, NotFound, TransitionRefused, ValidationError
+from sanwang.domain.errors import AccessDenied, Hidden, NotFound, TransitionRefused, ValidationError
 from sanwang.domain.roles import Role
 from sanwang.domain.workflow import Actor
 from sanwang.services.context import now
@@ -110,10 +110,7 @@ def check_clue(session: Session, actor: Actor, clue: Clue) -> None:
     beyond the recusal check.
     """
     if not _sees_clue(session, actor, clue):
-        raise AccessDenied(
-            f"无权查看线索 {clue.number}（不在本单位管辖范围内或须回避）",
-            f"no access to clue {clue.number} (outside your jurisdiction, or you must recuse)",
-        )
+        raise Hidden(f"线索 {clue.number} 不存在", f"no clue numbered {clue.number}")
 
 
 def _sees_clue(session: Session, actor: Actor, clue: Clue) -> bool:
@@ -217,10 +214,7 @@ def check_gang_case(session: Session, actor: Actor, gc: GangCase, track: int | N
     if view is not None and r.ids and session.scalar(member):
         view = None
     if view is None:
-        raise AccessDenied(
-            f"无权查看涉黑涉恶案件 {gc.police_number}（不在本单位管辖范围内或须回避）",
-            f"no access to gang case {gc.police_number} (outside your jurisdiction, or you must recuse)",
-        )
+        raise Hidden(f"涉黑涉恶案件 {gc.police_number} 不存在", f"no gang case with police number {gc.police_number}")
     if track is not None and int(track) not in view.tracks:
         raise AccessDenied(
             f"无权查看涉黑涉恶案件 {gc.police_number} 的第{int(track)}查（由纪委监委办理）",
@@ -329,17 +323,14 @@ def _sees_case(session: Session, actor: Actor, case: DisciplineCase) -> bool:
 def check_case(session: Session, actor: Actor, case: DisciplineCase) -> None:
     """The commission subtree sees its cases; the police never do; nobody sees a case they recuse from (回避)."""
     if not _sees_case(session, actor, case):
-        raise AccessDenied(
-            f"无权查看审查调查案件 {case.number}（不在本单位管辖范围内或须回避）",
-            f"no access to case {case.number} (outside your jurisdiction, or you must recuse)",
-        )
+        raise Hidden(f"审查调查案件 {case.number} 不存在", f"no discipline case numbered {case.number}")
 
 
 def find_case(session: Session, actor: Actor, number: str) -> DisciplineCase:
     """A discipline case named inside another record: one the actor may not see is not found, in the same words."""
     case = session.scalar(select(DisciplineCase).where(DisciplineCase.number == number.strip()))
     if case is None or not _sees_case(session, actor, case):
-        raise NotFound(f"审查调查案件 {number} 不存在", f"no discipline case {number}")
+        raise NotFound(f"审查调查案件 {number} 不存在", f"no discipline case numbered {number}")
     return case
 
 
