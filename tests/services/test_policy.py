@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from sanwang.domain.errors import AccessDenied, NotFound
+from sanwang.domain.errors import AccessDenied, NotFound, TransitionRefused
 from sanwang.services.cases import list_cases, open_case, show_case
 from sanwang.services.clues import ClueDraft, SubjectDraft, list_clues, register_clues, show_clue
 from sanwang.services.context import actor_for, unit_by_code
@@ -20,8 +20,8 @@ from sanwang.services.gang import (
     show_gang_case,
 )
 from sanwang.services.marks import instruct, list_instructions, list_marks, list_overdue, set_mark
-from sanwang.services.transfers import list_transfers, send_transfer
-from sanwang.services.units import add_user, declare_relative
+from sanwang.services.transfers import acknowledge_transfer, list_transfers, send_transfer
+from sanwang.services.units import add_user, declare_relative, move_unit
 from sanwang.store.db import Store
 from sanwang.store.tables import AuditEntry
 from tests.services.test_gang import GANG, _register
@@ -63,8 +63,12 @@ def _case(store: Store, *, id_number: str | None = None, position: str = "某镇
 # ------------------------------------------------------------------------- police see track 1 and transfers
 
 
-def test_the_police_see_track_one_and_the_transfers_nothing_more(store: Store) -> None:
+@pytest.mark.parametrize("police_under_city", [False, True])
+def test_the_police_see_track_one_and_the_transfers_nothing_more(store: Store, police_under_city: bool) -> None:
     build_world2(store)
+    if police_under_city:  # as the quickstart builds it: a police unit is not part of the commission above it
+        with store.session() as s:
+            move_unit(s, code=POLICE, parent_code=CITY)
     _register(store)
     number = _case(store)
     day = date(2019, 4, 2)
@@ -96,6 +100,27 @@ def test_the_police_see_track_one_and_the_transfers_nothing_more(store: Store) -
         assert shown["tracks"] == {"1": "open"}
         text = json.dumps(shown, ensure_ascii=False)
         assert SUBJECT not in text and number not in text and "umbrella_found" not in text
+
+
+def test_the_police_under_a_commission_cannot_sign_for_their_own_transfer(store: Store) -> None:
+    """A police unit filed under the city commission is still the sender: it neither signs for its transfer (which
+    would register the clue in the commission's ledger in its name) nor reads the commission's cases."""
+    build_world2(store)
+    with store.session() as s:
+        move_unit(s, code=POLICE, parent_code=CITY)
+    _register(store)
+    number = _case(store)
+    with store.session() as s:
+        t = send_transfer(s, actor=actor_for(s, "liaison"), police_number=GANG, content="保护伞线索", on=DAY)
+        tid = t.id
+    with pytest.raises(TransitionRefused, match="接收单位"), store.session() as s:
+        acknowledge_transfer(s, actor=actor_for(s, "liaison"), transfer_id=tid, on=DAY)
+    with store.session() as s:
+        police = actor_for(s, "liaison")
+        assert list_cases(s, actor=police) == []
+        with pytest.raises(AccessDenied):
+            show_case(s, actor=police, number=number)
+        acknowledge_transfer(s, actor=actor_for(s, "inv"), transfer_id=tid, on=DAY)
 
 
 def test_the_police_cannot_act_on_the_commission_tracks(store: Store) -> None:

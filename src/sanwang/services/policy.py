@@ -140,7 +140,10 @@ def find_clue(session: Session, actor: Actor, number: str) -> Clue:
 
 
 def own_commission_id(session: Session, actor: Actor) -> int | None:
-    """The actor's commission, or None for users outside any commission (police)."""
+    """The actor's commission, or None for users outside any commission (police, regulators …) — also when their
+    unit sits under a commission in the unit tree, as a district police unit often does."""
+    if not works_on_clues(session, actor):
+        return None
     try:
         return commission_of(session, actor.unit_id).id
     except ValidationError:
