@@ -86,11 +86,15 @@ def flags_of(clue: Clue) -> list[dict[str, Any]]:
     shown = [("gang_related", "涉黑涉恶", clue.gang_related), ("umbrella_suspected", "涉嫌保护伞",
              clue.umbrella_suspected), ("real_name", "实名举报", clue.real_name)]  # fmt: skip
     out = [{"flag": k, "zh": zh} for k, zh, on in shown if on]
-    out += [{"flag": k, "zh": _FLAG_ZH.get(k, k), "value": v} for k, v in sorted((clue.flags or {}).items()) if v]
+    extra = sorted((clue.flags or {}).items())
+    out += [{"flag": k, "zh": _FLAG_ZH[k], "value": v} for k, v in extra if v and k in _FLAG_ZH]
     return out
 
 
-_FLAG_ZH = {"from_clue": "转办自线索", "merged": "已并入"}
+# The workflow's markers in ``clues.flags`` that people read, by their Chinese name. The other keys are shown
+# elsewhere in their own words (``outcome`` is 办结方式; ``gang_case`` and ``from_transfer`` are 涉黑涉恶案件 and
+# 来源), so no stored code reaches the 标记 line.
+_FLAG_ZH = {"from_clue": "转办自线索", "reply_recorded": "已登记函询回复", "result_fed_back": "已反馈办理结果"}
 
 
 def cases_of(session: Session, clue_id: int) -> list[dict[str, Any]]:
