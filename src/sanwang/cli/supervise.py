@@ -193,6 +193,6 @@ def overdue(
 
     with unit_of_work(as_user) as (s, actor):
         rows = list_overdue(s, actor=actor, as_of=day(as_of, "--as-of"), kinds=kind or None)
-    cols = [("entity_kind", "类型"), ("reference", "对象"), ("rule_zh", "期限"), ("due_shown", "到期"),
+    cols = [("entity_kind_zh", "类型"), ("reference", "对象"), ("rule_zh", "期限"), ("due_shown", "到期"),
             ("days_overdue", "逾期天数")]  # fmt: skip
     emit(rows, as_json, lambda r: table(f"逾期清单 / overdue（{len(r)}）", cols, r))

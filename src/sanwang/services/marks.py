@@ -508,6 +508,7 @@ def list_overdue(
             {
                 "deadline_id": d.id,
                 "entity_kind": d.entity_kind,
+                "entity_kind_zh": deadlines.entity_zh(d.entity_kind),
                 "entity_id": d.entity_id,
                 "reference": ref[0],
                 "rule": d.rule,

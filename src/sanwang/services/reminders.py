@@ -22,7 +22,6 @@ from sanwang.services.marks import list_overdue
 from sanwang.store.tables import Clue, Deadline, Unit, User
 
 REMINDER_ROLES = (Role.CASE_MANAGER, Role.LEADER)
-KIND_ZH = {"clue": "线索", "gang_case": "涉黑涉恶案件", "case": "审查调查案件"}
 
 
 def remind(session: Session, *, actor: Actor, as_of: date, every_days: int = 7) -> dict[str, Any]:
@@ -58,7 +57,7 @@ def remind(session: Session, *, actor: Actor, as_of: date, every_days: int = 7) 
         items.append(
             {
                 **row,
-                "kind_zh": KIND_ZH.get(dl.entity_kind, dl.entity_kind),
+                "kind_zh": row["entity_kind_zh"],  # every kind of record, transfers and marks too
                 "unit": _unit_name(session, dl.unit_id),
                 "handler": _handler(session, dl),
                 "escalate": escalate,
