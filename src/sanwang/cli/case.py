@@ -523,7 +523,7 @@ def _render(d: dict[str, Any]) -> None:
         "职务": d["subject_position"],
         "职级": d["subject_rank"],
         "立案日期": d["opened_on"],
-        "批准领导": d["approved_by"],
+        "批准领导": d["approved_by_name"],
         "来源线索": d["clue"],
         "直接立案决定": d["direct_basis"],
         "涉黑涉恶案件": d["gang_case"],
@@ -535,12 +535,12 @@ def _render(d: dict[str, Any]) -> None:
     if x:
         notice = x["family_notified_at"] or ("不通知（有碍调查）" if x["notify_waiver"] else "未通知")
         rows: dict[str, Any] = {
-            "开始": (x["started_at"] or x["started_on"]).replace("T", " "),
+            "开始": (x["started_at"] or x["started_on"])[:16].replace("T", " "),
             "期限": x["due"],
             "延长": f"{x['extensions']}次" + ("，再延长1次" if x["further_extensions"] else ""),
             "重新计算": x["recounted_on"],
             "通知家属时限": (x["family_notice_due_at"] or "").replace("T", " "),
-            "通知家属": str(notice).replace("T", " ") + _late(x["family_notice_hours_late"]),
+            "通知家属": str(notice)[:16].replace("T", " ") + _late(x["family_notice_hours_late"]),
             "解除": x["released_on"],
         }
         kv("留置", {k: v for k, v in rows.items() if v not in (None, "")})
@@ -577,5 +577,15 @@ def _render(d: dict[str, Any]) -> None:
             [("id", "编号"), ("to_unit", "单位"), ("due", "期限"), ("followed_up_on", "落实")],
             d["recommendations"],
         )
-    deadline_table(d["deadlines"])
+    deadline_table([_family_notice_row(r, x) for r in d["deadlines"]])
     history_table("case", d["history"])
+
+
+def _family_notice_row(row: dict[str, Any], detention: dict[str, Any] | None) -> dict[str, Any]:
+    """The 24-hour family notice is due at a moment: its row gives the times and the lateness, not a day that reads
+    as on time when the family was told hours late on the due day."""
+    if row["rule"] != "family_notice" or not detention or not detention["family_notice_due_at"]:
+        return row
+    told = detention["family_notified_at"] or ("不通知（有碍调查）" if detention["notify_waiver"] else None)
+    met = str(told)[:16].replace("T", " ") + _late(detention["family_notice_hours_late"]) if told else None
+    return {**row, "due_shown": detention["family_notice_due_at"].replace("T", " "), "met_on": met}

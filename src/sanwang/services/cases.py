@@ -690,6 +690,7 @@ class CaseDetail:
     summary: CaseSummary
     subject_id_number: str | None
     approved_by: str | None
+    approved_by_name: str | None  # the approving leader as people read it (批准领导); ``approved_by`` is the login
     direct_basis: str | None
     team: list[Any]
     detention: dict[str, Any] | None
@@ -737,12 +738,15 @@ def show_case(session: Session, *, actor: Actor, number: str, now: datetime | No
     rules = case_rules()
     d = _detention(session, case)
     now = now or datetime.now()
-    approver = session.scalar(select(User.username).where(User.id == case.approved_by))
+    approver, approver_name = session.execute(
+        select(User.username, User.name).where(User.id == case.approved_by)
+    ).one_or_none() or (None, None)
     measures = session.scalars(select(CaseMeasure).where(CaseMeasure.case_id == case.id).order_by(CaseMeasure.id))
     return CaseDetail(
         summary=summary_row(session, case),
         subject_id_number=case.subject_id_number,
         approved_by=approver,
+        approved_by_name=approver_name,
         direct_basis=case.direct_basis,
         team=case.team,
         detention=None if d is None else _detention_view(d, now),
