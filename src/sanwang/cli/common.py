@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -101,14 +102,42 @@ def table(title: str, columns: Sequence[tuple[str, str]], rows: Sequence[dict[st
     short values such as dates keep their width, longer text folds onto more lines."""
     cells = [[_cell(r.get(k)) for k, _ in columns] for r in rows]
     t = Table(title=title, show_lines=False)
-    for i, (_, header) in enumerate(columns):
-        widest = max((cell_len(c[i]) for c in cells), default=0)
-        # A short column is as wide as its widest value (its header may fold); a long one folds its text.
-        whole = i == 0 or widest <= _SHORT_CELL
-        t.add_column(header, no_wrap=i == 0, min_width=widest if whole and widest else None, overflow="fold")
+    for i, ((_, header), (least, most)) in enumerate(zip(columns, _widths(cells, len(columns)), strict=True)):
+        t.add_column(header, no_wrap=i == 0, min_width=least, max_width=most, overflow="fold")
     for c in cells:
         t.add_row(*c)
     out.print(t)
+
+
+def _widths(cells: Sequence[Sequence[str]], n: int) -> list[tuple[int | None, int | None]]:
+    """(min, max) width of each column. The number and short values (dates, states, names) keep their widest value
+    whole; long text folds. When that passes the console's width, the widest short columns fold too (公安机关移送 →
+    公安机/关移送; dates last), and every folding column gets its share of what is left, so the table fits: rich
+    alone lets kept columns and unfoldable headers push it past the edge."""
+    widest = [max((cell_len(c[i]) for c in cells), default=0) for i in range(n)]
+    least: list[int | None] = [w if w and (i == 0 or w <= _SHORT_CELL) else None for i, w in enumerate(widest)]
+    frame = 3 * n + 1  # borders, and one space of padding either side of each cell
+    if sum(widest) + frame <= out.width:
+        return [(w, None) for w in least]
+    dates = {i for i in range(n) if any(c[i] for c in cells) and all(_DATE.match(c[i]) or not c[i] for c in cells)}
+    for i in sorted((i for i in range(1, n) if least[i]), key=lambda i: (i in dates, -widest[i])):
+        if sum(max(w or 0, _NARROWEST) for w in least) + frame <= out.width:
+            break
+        least[i] = None
+    # Kept columns are as wide as their values (a longer header folds over them); the rest share what is left.
+    folding = [i for i in range(n) if least[i] is None]
+    room = out.width - frame - sum(max(w, _NARROWEST) for w in least if w)
+    total = sum(max(widest[i], _NARROWEST) for i in folding) or 1
+    most = {i: max(_NARROWEST, room * max(widest[i], _NARROWEST) // total) for i in folding}
+    while sum(most.values()) > room and any(m > _NARROWEST for m in most.values()):
+        most[max(most, key=lambda i: most[i])] -= 1
+    return [(w, most.get(i, max(w or 0, _NARROWEST))) for i, w in enumerate(least)]
+
+
+_NARROWEST = 2  # one Chinese character
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _cell(value: Any) -> str:
