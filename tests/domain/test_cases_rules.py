@@ -411,3 +411,15 @@ def test_instruction_guards() -> None:
     with pytest.raises(TransitionRefused, match="empty"):
         check_instruction(LEADER, text="请抓紧办理", actions=[" "], due=None, given_on=day)
     check_instruction(LEADER, text="请抓紧办理", actions=["一周内报告"], due=date(2019, 5, 13), given_on=day)
+
+
+def test_a_case_does_not_open_before_its_clue_was_approved() -> None:
+    """`case open --clue N --on D` was accepted with D before the leader approved 移送审查调查 for N."""
+    from sanwang.domain.cases import ClueSource
+
+    clue = ClueSource("530600-2019-XF-00001", "investigate", "case_opened", True, date(2019, 5, 6))
+    with pytest.raises(TransitionRefused, match="2019-05-06"):
+        check_open_case(INVESTIGATOR, LEADER, subject_name="张三", clue=clue, direct_basis=None, on=date(2019, 5, 5))
+    check_open_case(INVESTIGATOR, LEADER, subject_name="张三", clue=clue, direct_basis=None, on=date(2019, 5, 6))
+    # A recorded direct decision does not rest on the clue's approval.
+    check_open_case(INVESTIGATOR, LEADER, subject_name="张三", clue=clue, direct_basis="直接立案", on=date(2019, 5, 5))

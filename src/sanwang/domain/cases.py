@@ -79,6 +79,7 @@ class ClueSource:
     disposal: str | None
     outcome: str | None
     approved: bool
+    approved_on: date | None = None  # the day 移送审查调查 was approved (the clue concluded with it)
 
 
 def check_open_case(
@@ -89,6 +90,7 @@ def check_open_case(
     clue: ClueSource | None,
     direct_basis: str | None,
     already_open: str | None = None,
+    on: date | None = None,
 ) -> None:
     """立案: proposed by a case handler, approved by another person who is a leader; from a clue whose disposal
     移送审查调查 was approved, or by a recorded decision to open directly (直接立案) that the approving leader makes;
@@ -116,6 +118,13 @@ def check_open_case(
                 "如经领导决定直接立案，请用 --direct 写明决定",
                 f"clue {clue.number} has no approved disposal to open a case ({names}); a leader's decision to "
                 "open directly is recorded with --direct",
+            )
+        if on and clue.approved_on and on < clue.approved_on:  # the case rests on that approval
+            raise refuse(
+                f"立案日期 {on.isoformat()} 早于线索 {clue.number} "
+                f"批准移送审查调查的日期 {clue.approved_on.isoformat()}",
+                f"the case cannot open on {on.isoformat()}, before clue {clue.number} was approved for investigation "
+                f"on {clue.approved_on.isoformat()}",
             )
     if already_open:
         raise refuse(
