@@ -56,3 +56,19 @@ def test_the_family_notice_deadline_row_shows_the_lateness_in_hours(home: Path) 
     shown = run(home, "case", "show", number, user="boss", columns=80).stdout
     [row] = [line for line in shown.splitlines() if "留置后通知家属" in line]
     assert "2024-07-02 10:00" in row and "2024-07-02 15:30（逾期6小时）" in row
+
+
+def test_marks_and_instructions_name_the_leaders_and_the_overdue_list_keeps_numbers_whole(home: Path) -> None:
+    """`supervise marks` and `supervise instructions` showed logins (boss); `supervise overdue` folded the record's
+    number (530600-2024-LA-000/2) because its first column was the kind."""
+    number = _detained(home)
+    run(home, "supervise", "mark", "case", number, "--kind", "挂牌督办", "--reason", "典型", "--on", "2024-07-02",
+        user="boss")  # fmt: skip
+    run(home, "supervise", "instruct", "case", number, "--text", "请深挖", "--due", "2024-07-05", "--on",
+        "2024-07-02", user="boss")  # fmt: skip
+    for listing in ("marks", "instructions"):
+        shown = run(home, "supervise", listing, user="boss", columns=80).stdout
+        [line] = [line for line in shown.splitlines() if number in line]
+        assert "孙书记" in line and "boss" not in line, listing
+    listed = run(home, "supervise", "overdue", "--as-of", "2024-07-08", user="boss", columns=80).stdout
+    assert all(line.split("│")[1].strip() == number for line in listed.splitlines() if number in line)

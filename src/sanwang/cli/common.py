@@ -110,17 +110,20 @@ def table(title: str, columns: Sequence[tuple[str, str]], rows: Sequence[dict[st
 
 
 def _widths(cells: Sequence[Sequence[str]], n: int) -> list[tuple[int | None, int | None]]:
-    """(min, max) width of each column. The number and short values (dates, states, names) keep their widest value
-    whole; long text folds. When that passes the console's width, the widest short columns fold too (公安机关移送 →
-    公安机/关移送; dates last), and every folding column gets its share of what is left, so the table fits: rich
-    alone lets kept columns and unfoldable headers push it past the edge."""
+    """(min, max) width of each column. The number and short values (dates, states, names) keep their widest
+    value whole; long text folds. When that passes the console's width, the widest short columns fold too
+    (公安机关移送 → 公安机/关移送; numbers and dates last), and every folding column gets its share of what is left,
+    so the table fits: rich alone lets kept columns and unfoldable headers push it past the edge."""
     widest = [max((cell_len(c[i]) for c in cells), default=0) for i in range(n)]
-    least: list[int | None] = [w if w and (i == 0 or w <= _SHORT_CELL) else None for i, w in enumerate(widest)]
+    # Record numbers and dates (ASCII without spaces: 530600-2024-LA-0001) are kept whole wherever they stand.
+    ids = {i for i in range(n) if any(c[i] for c in cells) and all(_ID.fullmatch(c[i]) or not c[i] for c in cells)}
+    least: list[int | None] = [
+        w if w and (i == 0 or w <= _SHORT_CELL or i in ids) else None for i, w in enumerate(widest)
+    ]
     frame = 3 * n + 1  # borders, and one space of padding either side of each cell
     if sum(widest) + frame <= out.width:
         return [(w, None) for w in least]
-    dates = {i for i in range(n) if any(c[i] for c in cells) and all(_DATE.match(c[i]) or not c[i] for c in cells)}
-    for i in sorted((i for i in range(1, n) if least[i]), key=lambda i: (i in dates, -widest[i])):
+    for i in sorted((i for i in range(1, n) if least[i]), key=lambda i: (i in ids, -widest[i])):
         if sum(max(w or 0, _NARROWEST) for w in least) + frame <= out.width:
             break
         least[i] = None
@@ -137,7 +140,7 @@ def _widths(cells: Sequence[Sequence[str]], n: int) -> list[tuple[int | None, in
 _NARROWEST = 2  # one Chinese character
 
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ID = re.compile(r"[!-~]{1,32}")  # printable ASCII, no space: a number, a code, a date
 
 
 def _cell(value: Any) -> str:

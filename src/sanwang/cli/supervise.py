@@ -156,8 +156,9 @@ def marks(
 
     with unit_of_work(as_user) as (s, actor):
         rows = list_marks(s, actor=actor, kind=kind, active_only=not all_)
-    cols = [("number", "编号"), ("kind_zh", "标记"), ("set_by", "设置人"), ("set_on", "日期"), ("owner", "包案领导"),
-            ("target_unit", "指定单位"), ("reason", "理由"), ("cleared_on", "撤销")]  # fmt: skip
+    cols = [("number", "编号"), ("kind_zh", "标记"), ("set_by_name", "设置人"), ("set_on", "日期"),
+            ("owner_name", "包案领导"), ("target_unit", "指定单位"), ("reason", "理由"),
+            ("cleared_on", "撤销")]  # fmt: skip
     emit(rows, as_json, lambda r: table(f"督办标记 / marks（{len(r)}）", cols, r))
 
 
@@ -174,7 +175,7 @@ def instructions(
 
     with unit_of_work(as_user) as (s, actor):
         rows = list_instructions(s, actor=actor, overdue=overdue, open_only=open_only, as_of=day(as_of, "--as-of"))
-    cols = [("id", "编号"), ("number", "对象"), ("leader", "批示领导"), ("given_on", "日期"), ("text", "批示"),
+    cols = [("id", "编号"), ("number", "对象"), ("leader_name", "批示领导"), ("given_on", "日期"), ("text", "批示"),
             ("due", "期限"), ("done_on", "办结")]  # fmt: skip
     emit(rows, as_json, lambda r: table(f"领导批示 / instructions（{len(r)}）", cols, r))
 
@@ -193,6 +194,7 @@ def overdue(
 
     with unit_of_work(as_user) as (s, actor):
         rows = list_overdue(s, actor=actor, as_of=day(as_of, "--as-of"), kinds=kind or None)
-    cols = [("entity_kind_zh", "类型"), ("reference", "对象"), ("rule_zh", "期限"), ("due_shown", "到期"),
+    # The record's number first: a table keeps its first column whole, however narrow the terminal.
+    cols = [("reference", "对象"), ("entity_kind_zh", "类型"), ("rule_zh", "期限"), ("due_shown", "到期"),
             ("days_overdue", "逾期天数")]  # fmt: skip
     emit(rows, as_json, lambda r: table(f"逾期清单 / overdue（{len(r)}）", cols, r))

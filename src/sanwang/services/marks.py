@@ -275,6 +275,7 @@ def list_marks(
     marks = list(session.scalars(q))
     refs = _refs(session, actor, [(m.entity_kind, m.entity_id) for m in marks], supervision=True)
     users = _usernames(session, [u for m in marks for u in (m.set_by, m.owner_id) if u])
+    names = _names(session, [u for m in marks for u in (m.set_by, m.owner_id) if u])
     rows = []
     for m in marks:
         ref = refs.get((m.entity_kind, m.entity_id))
@@ -289,9 +290,11 @@ def list_marks(
                 "kind": m.kind,
                 "kind_zh": MARK_ZH[MarkKind(m.kind)],
                 "set_by": users.get(m.set_by),
+                "set_by_name": names.get(m.set_by),
                 "set_on": m.set_on.isoformat(),
                 "reason": m.reason,
                 "owner": users.get(m.owner_id) if m.owner_id else None,
+                "owner_name": names.get(m.owner_id) if m.owner_id else None,
                 "target_unit": target_code,
                 "cleared_on": m.cleared_on.isoformat() if m.cleared_on else None,
             }
@@ -393,6 +396,7 @@ def list_instructions(
     items = list(session.scalars(q))
     refs = _refs(session, actor, [(i.entity_kind, i.entity_id) for i in items], supervision=True)
     users = _usernames(session, [i.leader_id for i in items])
+    names = _names(session, [i.leader_id for i in items])
     rows = []
     for i in items:
         ref = refs.get((i.entity_kind, i.entity_id))
@@ -404,6 +408,7 @@ def list_instructions(
                 "entity_kind": i.entity_kind,
                 "number": ref[0],
                 "leader": users.get(i.leader_id),
+                "leader_name": names.get(i.leader_id),
                 "given_on": i.given_on.isoformat(),
                 "text": i.text,
                 "actions": i.actions,
@@ -424,6 +429,13 @@ def _usernames(session: Session, ids: Sequence[int]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(session.execute(select(User.id, User.username).where(User.id.in_(set(ids)))).all())
+
+
+def _names(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    """Users by their names (姓名), as people read them in tables; the logins stay in --json."""
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.name).where(User.id.in_(set(ids)))).all())
 
 
 def _refs(
