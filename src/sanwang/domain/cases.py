@@ -67,8 +67,10 @@ class SubjectKey:
             return self.id_number == other.id_number
         if self.name.strip() != other.name.strip():
             return False
-        # Without an ID number a name alone may be two people: the unit (单位职务) tells them apart when both have one.
-        return not (self.unit and other.unit) or self.unit.strip() == other.unit.strip()
+        # Without an ID number a name alone may be two people: the unit (单位职务) tells them apart when both have
+        # one — but not the same post written shorter (交通局局长 / 昭阳区交通局局长).
+        mine, theirs = ("".join((u or "").split()) for u in (self.unit, other.unit))
+        return not (mine and theirs) or mine in theirs or theirs in mine
 
 
 @dataclass(frozen=True)
