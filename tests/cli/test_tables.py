@@ -62,3 +62,31 @@ def test_dates_stay_whole_when_a_chinese_column_can_fold_instead() -> None:
     text = _printed(cols, [row])
     assert max(cell_len(line) for line in text.splitlines()) <= 80, text
     assert "2018-01-07" in text and "2018-01-10" in text
+
+
+def test_many_short_columns_still_fit_80_columns_without_losing_a_character() -> None:
+    """`clue list`, `case list` and `gang list` ran to 87–101 columns: every short column (states, channels,
+    names, yes/no) kept its whole width and rich let them push the table past the edge; a header over a
+    one-character column lost its Chinese."""
+    from rich.cells import cell_len
+
+    cols = [("n", "线索编号"), ("s", "状态"), ("c", "来源渠道"), ("r", "收到日期"), ("d", "最近期限"),
+            ("h", "承办人"), ("o", "处置/办结"), ("y", "已办结(三查)")]  # fmt: skip
+    rows = [{"n": "530600-2026-XF-00006", "s": "审查调查中", "c": "公安机关移送", "r": "2026-09-05",
+             "d": "2026-10-08", "h": "李欣", "o": "立案审查调查", "y": "1"}]  # fmt: skip
+    text = _printed(cols, rows)
+    assert max(cell_len(line) for line in text.splitlines()) <= 80
+    # Nothing is lost: the number and the dates stay whole, every other value and header reads in full.
+    for v in ("530600-2026-XF-00006", "2026-09-05", "2026-10-08"):
+        assert v in text
+    column = {k: i for i, (k, _) in enumerate(cols)}
+
+    def folded(key: str, lines: list[str]) -> str:
+        return "".join(line.split("│" if "│" in line else "┃")[column[key] + 1].strip() for line in lines)
+
+    body = [line for line in text.splitlines() if line.startswith("│")]
+    head = [line for line in text.splitlines() if line.startswith("┃")]
+    for key, value in rows[0].items():
+        assert folded(key, body) == value
+    for key, header in cols:
+        assert folded(key, head) == header

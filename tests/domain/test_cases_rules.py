@@ -411,3 +411,26 @@ def test_instruction_guards() -> None:
     with pytest.raises(TransitionRefused, match="empty"):
         check_instruction(LEADER, text="请抓紧办理", actions=[" "], due=None, given_on=day)
     check_instruction(LEADER, text="请抓紧办理", actions=["一周内报告"], due=date(2019, 5, 13), given_on=day)
+
+
+def test_a_case_does_not_open_before_its_clue_was_approved() -> None:
+    """`case open --clue N --on D` was accepted with D before the leader approved 移送审查调查 for N."""
+    from sanwang.domain.cases import ClueSource
+
+    clue = ClueSource("530600-2019-XF-00001", "investigate", "case_opened", True, date(2019, 5, 6))
+    with pytest.raises(TransitionRefused, match="2019-05-06"):
+        check_open_case(INVESTIGATOR, LEADER, subject_name="张三", clue=clue, direct_basis=None, on=date(2019, 5, 5))
+    check_open_case(INVESTIGATOR, LEADER, subject_name="张三", clue=clue, direct_basis=None, on=date(2019, 5, 6))
+    # A recorded direct decision does not rest on the clue's approval.
+    check_open_case(INVESTIGATOR, LEADER, subject_name="张三", clue=clue, direct_basis="直接立案", on=date(2019, 5, 5))
+
+
+def test_the_same_post_written_shorter_is_the_same_person() -> None:
+    """A second case on 钱某（交通局局长） beside the open one on 钱某（昭阳区交通局局长）, same clue, was opened."""
+    from sanwang.domain.cases import SubjectKey
+
+    first = SubjectKey("钱某", None, "昭阳区交通局局长")
+    assert first.same_person(SubjectKey("钱某", None, "交通局局长"))
+    assert first.same_person(SubjectKey("钱某", None, "昭阳区 交通局局长"))
+    assert not first.same_person(SubjectKey("钱某", None, "某乡乡长"))
+    assert not SubjectKey("钱某", "530621196807020455").same_person(SubjectKey("钱某", "11010519491231002X"))

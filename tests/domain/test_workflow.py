@@ -106,3 +106,17 @@ def test_anonymous_clue_has_no_one_to_inform() -> None:
     snap = ClueSnapshot(state=S.CONCLUDED, real_name=False)
     with pytest.raises(TransitionRefused, match="anonymous"):
         plan(snap, "feedback", EVERYONE, {"kind": "result"})
+
+
+@pytest.mark.parametrize("state", [S.AWAITING, S.HANDLING])
+def test_only_the_handler_or_a_case_manager_proposes(state: ClueState) -> None:
+    """Another investigator proposed 予以了结 of a clue someone else was handling (resume and conclude already
+    asked for the handler)."""
+    snap = ClueSnapshot(state=state, real_name=False, disposal="verification", handler_id=1)
+    other = Actor(user_id=3, roles=frozenset({Role.INVESTIGATOR}), unit_id=1)
+    with pytest.raises(TransitionRefused, match="handler or a case manager"):
+        plan(snap, "propose", other, {"method": "予以了结"})
+    manager = Actor(user_id=4, roles=frozenset({Role.CASE_MANAGER}), unit_id=1)
+    handler = Actor(user_id=1, roles=frozenset({Role.INVESTIGATOR}), unit_id=1)
+    for who in (manager, handler):
+        assert plan(snap, "propose", who, {"method": "予以了结"}).updates["proposal"]["method"] == "close"

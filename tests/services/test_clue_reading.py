@@ -78,6 +78,21 @@ def test_show_gives_handler_flags_cases_and_transfers(store: Store, tmp_path: Pa
     assert [f["zh"] for f in flagged["flags"]] == ["涉黑涉恶", "涉嫌保护伞", "实名举报"]
 
 
+def test_the_flags_line_names_the_workflow_markers_in_chinese(store: Store, tmp_path: Path) -> None:
+    """After a reply, a feedback, a merge or a police transfer the 标记 line carried stored keys (reply_recorded,
+    outcome（merged）, from_transfer, gang_case): each marker is named in Chinese or shown in its own row."""
+    _ledger(store, tmp_path)
+    with store.session() as s:
+        clue = s.query(Clue).filter_by(number=XF).one()
+        clue.flags = {"reply_recorded": True, "result_fed_back": True, "outcome": "merged", "from_transfer": 1,
+                      "gang_case": "昭公（刑）立字〔2019〕1号", "from_clue": SH}  # fmt: skip
+    with store.session() as s:
+        shown = show_clue(s, actor=actor_for(s, "manager"), number=XF)
+    names = [f["zh"] for f in shown["flags"]]
+    assert names == ["转办自线索", "已登记函询回复", "已反馈办理结果"]
+    assert not any(c.isascii() and c.isalpha() for n in names for c in n)
+
+
 def test_search_results_carry_the_due_date_of_the_list(store: Store, tmp_path: Path) -> None:
     _ledger(store, tmp_path)
     with store.session() as s:

@@ -22,6 +22,7 @@ from sanwang.services.marks import (
     report_progress,
     set_mark,
 )
+from sanwang.services.reminders import remind
 from sanwang.store.db import Store
 from sanwang.store.tables import Mark
 from tests.services.world import CITY, COUNTY
@@ -171,3 +172,18 @@ def test_instructions_overdue_until_completed(store: Store) -> None:
         history = show_clue(s, actor=actor_for(s, "leader"), number=number)["history"]
     assert [h["action"] for h in history][-2:] == ["instruct", "complete_instruction"]
     assert history[-1]["data"] == {"instruction": ins_id, "late": True}
+
+
+def test_the_overdue_list_names_each_record_kind_in_chinese(store: Store) -> None:
+    """`supervise overdue` printed the stored kind (clue, mark, case …) in its 类型 column."""
+    build_world2(store)
+    number = _clue(store)
+    _mark(store, "leader", number, "重点督办", report_every="15个工作日")
+    with store.session() as s:
+        overdue = list_overdue(s, actor=actor_for(s, "leader"), as_of=date(2019, 6, 6))
+    kinds = {(r["entity_kind"], r["entity_kind_zh"]) for r in overdue}
+    assert ("mark", "督办标记") in kinds and ("clue", "线索") in kinds
+    assert all(not any(c.isascii() and c.isalpha() for c in zh) for _, zh in kinds)
+    with store.session() as s:  # the 催办单 names them alike (it fell back to the stored kind beyond three)
+        sheet = remind(s, actor=actor_for(s, "leader"), as_of=date(2019, 6, 6))
+    assert {(r["entity_kind"], r["kind_zh"]) for r in sheet["reminders"]} == kinds

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from sanwang.domain.errors import AccessDenied, NotFound
+from sanwang.domain.errors import AccessDenied, NotFound, TransitionRefused
 from sanwang.services.cases import list_cases, open_case, show_case
 from sanwang.services.clues import ClueDraft, SubjectDraft, act, list_clues, register_clues, show_clue
 from sanwang.services.context import actor_for, unit_by_code
@@ -65,8 +65,12 @@ def _case(store: Store, *, id_number: str | None = None, position: str = "某镇
 # ------------------------------------------------------------------------- police see track 1 and transfers
 
 
-def test_the_police_see_track_one_and_the_transfers_nothing_more(store: Store) -> None:
+@pytest.mark.parametrize("police_under_city", [False, True])
+def test_the_police_see_track_one_and_the_transfers_nothing_more(store: Store, police_under_city: bool) -> None:
     build_world2(store)
+    if police_under_city:  # as the quickstart builds it: a police unit is not part of the commission above it
+        with store.session() as s:
+            move_unit(s, code=POLICE, parent_code=CITY)
     _register(store)
     number = _case(store)
     day = date(2019, 4, 2)
@@ -360,3 +364,24 @@ def test_every_list_is_audited(store: Store) -> None:
 def actor_for_id(store: Store, username: str) -> int:
     with store.reading() as s:
         return actor_for(s, username).user_id
+
+
+def test_the_police_under_a_commission_cannot_sign_for_their_own_transfer(store: Store) -> None:
+    """A police unit filed under the city commission is still the sender: it neither signs for its transfer (which
+    would register the clue in the commission's ledger in its name) nor reads the commission's cases."""
+    build_world2(store)
+    with store.session() as s:
+        move_unit(s, code=POLICE, parent_code=CITY)
+    _register(store)
+    number = _case(store)
+    with store.session() as s:
+        t = send_transfer(s, actor=actor_for(s, "liaison"), police_number=GANG, content="保护伞线索", on=DAY)
+        tid = t.id
+    with pytest.raises(TransitionRefused, match="接收单位"), store.session() as s:
+        acknowledge_transfer(s, actor=actor_for(s, "liaison"), transfer_id=tid, on=DAY)
+    with store.session() as s:
+        police = actor_for(s, "liaison")
+        assert list_cases(s, actor=police) == []
+        with pytest.raises(AccessDenied):
+            show_case(s, actor=police, number=number)
+        acknowledge_transfer(s, actor=actor_for(s, "inv"), transfer_id=tid, on=DAY)

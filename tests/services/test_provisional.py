@@ -82,3 +82,24 @@ def test_provisional_due_dates_are_marked_wherever_people_read_them(store: Store
         out = tmp_path / "ledger.csv"
         export_ledger(s, actor=manager, path=out)
     assert "线索登记后提出处置意见 " + shown in out.read_text(encoding="utf-8-sig")
+
+
+def test_the_list_marks_each_clues_own_nearest_date(store: Store) -> None:
+    """With one clue in the ledger the list marked （暂定）; beside a clue due earlier it never did: the nearest due
+    date was compared with the earliest of the whole ledger."""
+    from sanwang.services.clues import ClueDraft, list_clues, register_clues
+    from sanwang.services.context import actor_for, unit_by_code
+
+    build_world(store)
+    drafts = [
+        ClueDraft(channel="XF", received=date(2026, 9, 1), real_name=False, summary="反映某局长违规吃喝"),
+        ClueDraft(channel="XF", received=date(2026, 12, 1), real_name=False, summary="反映某镇长收受礼金"),
+    ]
+    with store.session() as s:
+        register_clues(s, actor=actor_for(s, "clerk"), unit=unit_by_code(s, CITY), drafts=drafts)
+    with store.session() as s:
+        rows = list_clues(s, actor=actor_for(s, "manager"))
+    assert [(r["due_shown"], r["due_provisional"]) for r in rows] == [
+        ("2026-10-08", False),
+        ("2027-01-01（暂定）", True),
+    ]

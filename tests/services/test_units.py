@@ -3,11 +3,14 @@ subtree and edited, with an append-only history."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select, text
 
 from sanwang.domain.errors import ValidationError
 from sanwang.services.cases import _unit_ref
+from sanwang.services.clues import ClueDraft, register_clues
 from sanwang.services.context import actor_for, unit_by_code
 from sanwang.services.setup import initialise
 from sanwang.services.units import add_unit, add_user, edit_unit, move_unit, subtree_ids, unit_history
@@ -96,3 +99,25 @@ def test_editing_keeps_the_old_values_in_history(store: Store) -> None:
         # History is append-only: the events table keeps every row.
         n = s.scalar(text("SELECT count(*) FROM events WHERE entity_kind = 'unit'"))
         assert n == len(s.scalars(select(Unit.id)).all()) + 2
+
+
+def test_init_says_it_created_the_administrator(store: Store) -> None:
+    """`init --region` named the units it made but not the `admin` user it made with them."""
+    first = initialise(Store(store.url), region="530600")["users_created"]
+    assert [(u["username"], u["unit"]) for u in first] == [("admin", "530600-JW")]
+    assert "admin" in first[0]["roles"].split(",")
+    assert initialise(Store(store.url), region="530600")["users_created"] == []  # safe to run twice
+
+
+def test_a_commission_with_clues_keeps_its_kind(store: Store) -> None:
+    """`unit edit 530602-JW --kind 监管部门` was accepted although the county held clues: they then belonged to
+    no commission, and nobody below the city could see or act on them."""
+    build_world(store)
+    draft = ClueDraft(channel="XF", received=date(2019, 4, 1), real_name=False, summary="反映某镇长收受礼金")
+    with store.session() as s:
+        register_clues(s, actor=actor_for(s, "county_clerk"), unit=unit_by_code(s, COUNTY), drafts=[draft])
+    with pytest.raises(ValidationError, match="问题线索"), store.session() as s:
+        edit_unit(s, code=COUNTY, kind="监管部门")
+    with store.session() as s:
+        assert unit_by_code(s, COUNTY).kind == "纪委监委"
+        assert [h["action"] for h in unit_history(s, COUNTY)] == ["create"]

@@ -587,5 +587,15 @@ def _render(d: dict[str, Any]) -> None:
             [("id", "编号"), ("to_unit", "单位"), ("due", "期限"), ("followed_up_on", "落实")],
             d["recommendations"],
         )
-    deadline_table(d["deadlines"])
+    deadline_table([_family_notice_row(r, x) for r in d["deadlines"]])
     history_table("case", d["history"])
+
+
+def _family_notice_row(row: dict[str, Any], detention: dict[str, Any] | None) -> dict[str, Any]:
+    """The 24-hour family notice is due at a moment: its row gives the times and the lateness, not a day that reads
+    as on time when the family was told hours late on the due day."""
+    if row["rule"] != "family_notice" or not detention or not detention["family_notice_due_at"]:
+        return row
+    told = detention["family_notified_at"] or ("不通知（有碍调查）" if detention["notify_waiver"] else None)
+    met = str(told)[:16].replace("T", " ") + _late(detention["family_notice_hours_late"]) if told else None
+    return {**row, "due_shown": detention["family_notice_due_at"].replace("T", " "), "met_on": met}

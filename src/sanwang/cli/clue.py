@@ -424,7 +424,7 @@ def propose(
     on: str | None = ON,
     as_json: bool = JSON,
 ) -> None:
-    """提出处置建议（待处置，或办理中改变处置：予以了结、立案审查调查、并入重复件、暂存复核） / propose a disposal
+    """提出处置建议（待处置，或办理中改变处置：予以了结、移送审查调查、并入重复件等） / propose a disposal
     method, first or after handling."""
     args = {"method": method, "target": target, "of": of, "reason": reason}
     _action("propose", args, number, as_user, on, as_json)
@@ -493,7 +493,7 @@ def endorse(
 @app.command("conclude")
 def conclude(
     number: str = NUMBER,
-    result: str = typer.Option(..., "--result", help="澄清/查实/查否（予以了结、立案审查调查须经处置建议和审批）"),
+    result: str = typer.Option(..., "--result", help="澄清/查实/查否（予以了结、移送审查调查须经处置建议和审批）"),
     reason: str | None = REASON,
     as_user: str | None = AS_USER,
     on: str | None = ON,

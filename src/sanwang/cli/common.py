@@ -103,6 +103,10 @@ def table(title: str, columns: Sequence[tuple[str, str]], rows: Sequence[dict[st
     column (the record's number) and short values such as dates keep their width while they all fit, longer text
     folds onto more lines."""
     cells = [[_cell(r.get(k)) for k, _ in columns] for r in rows]
+    if cells:  # a column empty in every row says nothing and takes room from the rest (no zero-width columns)
+        keep = [i for i in range(len(columns)) if i == 0 or any(c[i] for c in cells)]
+        columns = [columns[i] for i in keep]
+        cells = [[c[i] for i in keep] for c in cells]
     widest = [max((cell_len(c[i]) for c in cells), default=0) for i in range(len(columns))]
     coded = [all(c[i][:1].isascii() for c in cells) for i in range(len(columns))]  # dates, numbers, codes
     natural = [max(w, cell_len(h)) for w, (_, h) in zip(widest, columns, strict=True)]
@@ -127,7 +131,7 @@ def _widths(widest: Sequence[int], mins: Sequence[int], coded: Sequence[bool], w
     the other columns, the shortest text first: the longest text folds."""
     room = width - 3 * len(widest) - 1 - sum(mins)
     w = list(mins)
-    short = [i for i, x in enumerate(widest) if w[i] < x and (x <= _SHORT_CELL or i == 0)]
+    short = [i for i, x in enumerate(widest) if w[i] < x and (_short(x, coded[i]) or i == 0)]
     for i in sorted(short, key=lambda i: (not coded[i], widest[i] - w[i])):
         give = min(room, widest[i] - w[i])
         w[i] += give
@@ -139,23 +143,44 @@ def _widths(widest: Sequence[int], mins: Sequence[int], coded: Sequence[bool], w
     return w
 
 
+def _short(width: int, coded: bool) -> bool:
+    """A value kept whole while it can be: short text, or a code such as a record number (530600-2024-LA-0001),
+    which reads badly broken."""
+    return width <= _SHORT_CELL or (coded and width <= _LONGEST_CODE)
+
+
+_LONGEST_CODE = 32
+
+
 def _min_widths(widest: Sequence[int], coded: Sequence[bool], width: int) -> list[int]:
     """Each column's least width: a short column (and the first) as wide as its widest value, a long one folds.
 
-    When they cannot all fit in ``width`` some short columns fold: Chinese words first (信访/举报 still reads),
-    then codes and dates (``coded``: values that begin in ASCII), widest first; then every column down to one
-    character, and the first too. A wide list folds its cells rather than running past the edge of an 80-column
-    terminal."""
+    When they cannot all fit in ``width`` short columns fold, in this order: Chinese words to two characters (信访
+    /举报 still reads), then to one; only then codes and dates (``coded``: values that begin in ASCII, such as
+    record numbers and dates, which read badly broken), widest first; last of all every column down to one cell,
+    the first too. A wide list folds its cells rather than running past the edge of an 80-column terminal."""
     n = len(widest)
-    mins = [max(w, _NARROWEST) if i == 0 or w <= _SHORT_CELL else _NARROWEST for i, w in enumerate(widest)]
+    mins = [max(w, _NARROWEST) if i == 0 or _short(w, coded[i]) else _NARROWEST for i, w in enumerate(widest)]
     room = width - 3 * n - 1  # each column's two padding cells and its border
-    for floor in (_NARROWEST, 1):
-        for i in sorted(range(1, n), key=lambda i: (coded[i], -mins[i])):
+
+    def fold(only_coded: bool | None, floor: int) -> bool:
+        for i in sorted(range(1, n), key=lambda i: -mins[i]):
             if sum(mins) <= room:
-                return mins
-            mins[i] = min(mins[i], floor)
-        if n and sum(mins) > room:
-            mins[0] = max(floor, room - sum(mins[1:]))
+                return True
+            if only_coded is None or coded[i] == only_coded:
+                mins[i] = min(mins[i], floor)
+        return sum(mins) <= room
+
+    if fold(False, _NARROWEST):
+        return mins
+    # Words down to one character, if that alone keeps every number and date whole; else numbers fold first.
+    one = [min(m, 2) if not coded[i] and i else m for i, m in enumerate(mins)]
+    if sum(one) <= room:
+        return one
+    if fold(True, _NARROWEST) or fold(None, 1):
+        return mins
+    if n:
+        mins[0] = max(1, room - sum(mins[1:]))
     return mins
 
 

@@ -9,6 +9,7 @@ import typer
 
 from sanwang.cli.common import AS_USER, JSON, ON, day, emit, history_table, kv, out, table, unit_of_work
 from sanwang.domain.errors import ValidationError
+from sanwang.domain.tracks import TRACK_ACTION_ZH, TRACK_CONCLUSIONS, TRACK_STATUS_ZH, Track, TrackStatus
 from sanwang.domain.values import parse_date
 
 app = typer.Typer(no_args_is_help=True)
@@ -237,7 +238,12 @@ def _track(
             "conclusion": row.conclusion,
             "finding": row.finding,
         }
-    emit(data, as_json, lambda d: out.print(f"{number} 第{d['track']}查 → {d['status']} {d['conclusion'] or ''}"))
+    # For people, the step and the track's state in Chinese (the codes stay in --json), as clue steps print.
+    track_ = Track(row.track)
+    status_zh = TRACK_STATUS_ZH[TrackStatus(row.status)]
+    conclusion_zh = TRACK_CONCLUSIONS[track_].get(row.conclusion or "")
+    said = f"{TRACK_ACTION_ZH[action]}：{number} 第{row.track}查（{track_.zh}）→ {status_zh}"
+    emit(data, as_json, lambda d: out.print(said + (f"（{conclusion_zh}）" if conclusion_zh else "")))
 
 
 @app.command("assign")

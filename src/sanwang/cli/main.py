@@ -24,6 +24,7 @@ from sanwang.cli import text as text_cli
 from sanwang.cli import worker as worker_cli
 from sanwang.cli.common import AS_USER, JSON, emit, err, out, print_json, unit_of_work
 from sanwang.domain.errors import SanwangError, ValidationError
+from sanwang.domain.roles import Role
 
 app = typer.Typer(
     name="sanwang",
@@ -65,6 +66,9 @@ def init(
             from sanwang.cli.org import render_units
 
             render_units("新建单位 / units created", r["units_created"])
+        for u in r["users_created"]:
+            roles = "、".join(Role(x).zh for x in u["roles"].split(","))
+            out.print(f"新建用户 / user created：{u['username']}（{u['name']}，{u['unit']}，{roles}）")
 
     emit(result, as_json, render)
     if not result["users"] and not as_json:

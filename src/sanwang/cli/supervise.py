@@ -197,6 +197,7 @@ def overdue(
 
     with unit_of_work(as_user) as (s, actor):
         rows = list_overdue(s, actor=actor, as_of=day(as_of, "--as-of"), kinds=kind or None)
+    # The record's number first: a table keeps its first column whole, however narrow the terminal.
     cols = [("reference", "对象"), ("entity_kind_zh", "类型"), ("rule_zh", "期限"), ("due_shown", "到期"),
             ("days_overdue", "逾期天数")]  # fmt: skip
     emit(rows, as_json, lambda r: table(f"逾期清单 / overdue（{len(r)}）", cols, r))

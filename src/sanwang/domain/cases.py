@@ -67,8 +67,10 @@ class SubjectKey:
             return self.id_number == other.id_number
         if self.name.strip() != other.name.strip():
             return False
-        # Without an ID number a name alone may be two people: the unit (单位职务) tells them apart when both have one.
-        return not (self.unit and other.unit) or self.unit.strip() == other.unit.strip()
+        # Without an ID number a name alone may be two people: the unit (单位职务) tells them apart when both have
+        # one — but not the same post written shorter (交通局局长 / 昭阳区交通局局长).
+        mine, theirs = ("".join((u or "").split()) for u in (self.unit, other.unit))
+        return not (mine and theirs) or mine in theirs or theirs in mine
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class ClueSource:
     disposal: str | None
     outcome: str | None
     approved: bool
+    approved_on: date | None = None  # the day 移送审查调查 was approved (the clue concluded with it)
 
 
 def check_open_case(
@@ -89,6 +92,7 @@ def check_open_case(
     clue: ClueSource | None,
     direct_basis: str | None,
     already_open: str | None = None,
+    on: date | None = None,
 ) -> None:
     """立案: proposed by a case handler, approved by another person who is a leader; from a clue whose disposal
     移送审查调查 was approved, or by a recorded decision to open directly (直接立案) that the approving leader makes;
@@ -116,6 +120,13 @@ def check_open_case(
                 "如经领导决定直接立案，请用 --direct 写明决定",
                 f"clue {clue.number} has no approved disposal to open a case ({names}); a leader's decision to "
                 "open directly is recorded with --direct",
+            )
+        if on and clue.approved_on and on < clue.approved_on:  # the case rests on that approval
+            raise refuse(
+                f"立案日期 {on.isoformat()} 早于线索 {clue.number} "
+                f"批准移送审查调查的日期 {clue.approved_on.isoformat()}",
+                f"the case cannot open on {on.isoformat()}, before clue {clue.number} was approved for investigation "
+                f"on {clue.approved_on.isoformat()}",
             )
     if already_open:
         raise refuse(

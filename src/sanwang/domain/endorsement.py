@@ -68,7 +68,9 @@ def require(endorsements: dict[str, Any] | None, who: Signatories) -> None:
     if missing:
         raise TransitionRefused(
             f"查否结论须有查否背书，缺少：{'、'.join(zh for zh, _ in missing)}（{who._who()[0]}）",
-            "a not-substantiated conclusion needs the endorsement of: " + ", ".join(en for _, en in missing),
+            "a not-substantiated conclusion needs the endorsement of: "
+            + ", ".join(en for _, en in missing)
+            + f" ({who._who()[1]})",
         )
 
 

@@ -28,13 +28,66 @@ class SanwangError(Exception):
         return {"error": type(self).__name__, "zh": self.zh, "en": self.en}
 
 
+# The services' field names as the Chinese half of a message names them (字段「四种形态」, not 字段「form」); the
+# English half and ``to_dict`` keep the name itself. Headers, options (--as) and config paths are shown as given.
+FIELD_ZH = {
+    "at": "时间",
+    "baseline": "基准日",
+    "channel": "来源渠道",
+    "channels": "来源渠道配置",
+    "code": "代码",
+    "content": "内容",
+    "direction": "移送方向",
+    "disposal": "处置方式",
+    "encoding": "编码",
+    "engine": "引擎",
+    "entities": "实体抽取方式",
+    "entity_kind": "对象类型",
+    "facts": "案情",
+    "figure": "统计项目",
+    "file": "文件",
+    "filed_on": "公安立案日期",
+    "flags": "标记",
+    "form": "四种形态",
+    "found_on": "发现日期",
+    "input": "输入",
+    "kind": "类型",
+    "measure": "措施",
+    "members": "涉案成员",
+    "members.id_number": "涉案成员身份证号",
+    "method": "处置方式",
+    "name": "名称",
+    "notified_on": "通报日期",
+    "parent": "上级单位",
+    "period": "期间",
+    "police_number": "公安机关立案编号",
+    "police_unit": "办案公安机关",
+    "purpose": "查阅目的",
+    "query": "检索词",
+    "reason": "理由",
+    "region_code": "行政区划代码",
+    "roles": "角色",
+    "rule": "期限规则",
+    "since": "起始日期",
+    "subject_id_number": "被审查调查人身份证号",
+    "target_unit": "接收单位",
+    "track": "三查",
+    "unit": "单位",
+    "USERNAME": "登录名",
+    "value": "处理结果",
+}
+
+
 class ValidationError(SanwangError):
     """A bad value (校验错误), naming the field and, when known, the line."""
 
-    def __init__(self, zh: str, en: str, *, field: str | None = None, line: int | None = None) -> None:
+    def __init__(
+        self, zh: str, en: str, *, field: str | None = None, line: int | None = None, field_zh: str | None = None
+    ) -> None:
         self.field = field
         self.line = line
-        where_zh = "".join([f"第{line}行" if line is not None else "", f"字段「{field}」" if field else ""])
+        field_zh = field_zh or (FIELD_ZH.get(field, field) if field else None)
+        where_zh = "".join([f"第{line}行" if line is not None else "", f"字段「{field_zh}」" if field_zh else ""])
         where_en = ", ".join(
             [p for p in (f"line {line}" if line is not None else "", f"field {field}" if field else "") if p]
         )

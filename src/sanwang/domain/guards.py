@@ -53,4 +53,5 @@ def pick(text: str | None, allowed: Sequence[str], field_name: str, what_zh: str
         f"未知{what_zh}「{text}」，可选：{'、'.join(allowed)}",
         f"unknown {what_en} {text!r}; choose from: {', '.join(allowed)}",
         field=field_name,
+        field_zh=what_zh,
     )

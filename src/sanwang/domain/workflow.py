@@ -180,6 +180,11 @@ PROPOSAL_STATES = (S.AWAITING, S.HANDLING)
 def _propose(snap: ClueSnapshot, actor: Actor, args: dict[str, Any]) -> Transition:
     _need_state(snap.state, PROPOSAL_STATES, "提出处置建议", "propose a disposal for")
     need_role(actor, (Role.INVESTIGATOR, Role.CASE_MANAGER), "提出处置建议", "proposing a disposal")
+    # As for resuming and concluding: another investigator does not propose how someone else's clue ends.
+    if actor.user_id != snap.handler_id and not actor.has(Role.CASE_MANAGER):
+        raise refuse(
+            "只有承办人或案件监督管理员可以提出处置建议", "only the handler or a case manager can propose a disposal"
+        )
     if snap.proposal:
         raise refuse(
             f"已有待审批的处置建议（{snap.proposal.get('name')}），须先审批或退回",

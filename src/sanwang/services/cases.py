@@ -242,9 +242,12 @@ def open_case(
         subject_name=subject_name,
         clue=None
         if source is None
-        else ClueSource(source.number, source.disposal, source.outcome, source.approved_by is not None),
+        else ClueSource(
+            source.number, source.disposal, source.outcome, source.approved_by is not None, source.concluded_on
+        ),
         direct_basis=direct_basis,
         already_open=_open_case_on(session, key, source.id if source else None),
+        on=on,
     )
     unit = commission_of(session, actor.unit_id)
     leader_unit = session.get(Unit, leader_commission) if leader_commission else None

@@ -92,14 +92,20 @@ def flags_of(clue: Clue) -> list[dict[str, Any]]:
     shown = [("gang_related", "涉黑涉恶", clue.gang_related), ("umbrella_suspected", "涉嫌保护伞",
              clue.umbrella_suspected), ("real_name", "实名举报", clue.real_name)]  # fmt: skip
     out = [{"flag": k, "zh": zh} for k, zh, on in shown if on]
-    # Where a clue came from (a police transfer and its gang case, a clue above) is its 来源, not a flag: the stored
-    # keys are never shown to people as flags.
+    # Where a clue came from (a police transfer and its gang case, a clue above) is its 来源, not a flag; the
+    # other stored keys are shown elsewhere in their own words (``outcome`` is 办结方式), so no stored code reaches
+    # the 标记 line.
     extra = sorted((k, v) for k, v in (clue.flags or {}).items() if v and k in _FLAG_ZH)
     out += [{"flag": k, "zh": _FLAG_ZH[k], "value": v} for k, v in extra]
     return out
 
 
-_FLAG_ZH = {"merged": "已并入"}
+_FLAG_ZH = {
+    "merged": "已并入",
+    "from_clue": "转办自线索",
+    "reply_recorded": "已登记函询回复",
+    "result_fed_back": "已反馈办理结果",
+}
 
 
 def cases_of(session: Session, actor: Actor, clue_id: int) -> list[dict[str, Any]]:

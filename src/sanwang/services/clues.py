@@ -570,6 +570,9 @@ def list_clues(
         due = (
             select(func.min(Deadline.due))
             .where(Deadline.entity_kind == "clue", Deadline.entity_id == Clue.id, Deadline.met_on.is_(None))
+            # Correlated to the listed clue also inside the EXISTS below: left to itself, SQLAlchemy took the
+            # minimum over every clue there, so a clue's nearest due date was hardly ever marked （暂定）.
+            .correlate(Clue)
             .scalar_subquery()
         )
         nearest = aliased(Deadline)

@@ -25,7 +25,6 @@ from sanwang.domain.deadlines import due_date, parse_period
 from sanwang.domain.errors import NotFound, TransitionRefused, ValidationError
 from sanwang.domain.marks import (
     MARK_ZH,
-    RECORD_KIND_ZH,
     MarkKind,
     check_clear_mark,
     check_complete_instruction,
@@ -513,7 +512,7 @@ def list_overdue(
             {
                 "deadline_id": d.id,
                 "entity_kind": d.entity_kind,
-                "entity_kind_zh": RECORD_KIND_ZH.get(d.entity_kind, d.entity_kind),
+                "entity_kind_zh": deadlines.entity_zh(d.entity_kind),
                 "entity_id": d.entity_id,
                 "reference": ref[0],
                 "rule": d.rule,

@@ -22,6 +22,7 @@ def initialise(store: Store | None = None, *, region: str | None = None, name: s
     """
     store = store or Store()
     created: list[dict[str, Any]] = []
+    users_created: list[dict[str, Any]] = []
     try:
         revision = store.upgrade()
         if region:
@@ -31,13 +32,18 @@ def initialise(store: Store | None = None, *, region: str | None = None, name: s
             region = check_region_code(region, field="--region")
             with store.session() as s:
                 unit, created = ensure_commission_chain(s, region, name)
-                add_user(
+                known = s.scalar(select(User.id).where(User.username == "admin")) is not None
+                admin = add_user(
                     s,
                     username="admin",
                     name="系统管理员",
                     unit_code=unit.code,
                     roles=["admin", "intake_clerk", "case_manager"],
                 )
+                if not known:  # say what was made, as for the units
+                    users_created.append(
+                        {"username": admin.username, "name": admin.name, "unit": unit.code, "roles": admin.roles}
+                    )
         with store.session() as s:
             # An office may just have added next year's holiday notice: make provisional deadlines final.
             finalised = recompute_provisional(s)
@@ -62,6 +68,7 @@ def initialise(store: Store | None = None, *, region: str | None = None, name: s
             "units": units,
             "users": users,
             "units_created": created,
+            "users_created": users_created,
             "deadlines_finalised": finalised,
             "statistics_summary_built": summary_built,
             "clues_indexed": indexed,

@@ -17,7 +17,7 @@ from sanwang.domain.roles import UNIT_KINDS, Role
 from sanwang.domain.workflow import Actor
 from sanwang.services.context import history, record, today, unit_by_code
 from sanwang.services.ledgerio import decode_text
-from sanwang.store.tables import Unit, User, UserRelative
+from sanwang.store.tables import Clue, DisciplineCase, GangCase, Unit, User, UserRelative
 
 
 def _check_kind(kind: str) -> None:
@@ -96,6 +96,18 @@ def edit_unit(
                 raise ValidationError(
                     f"「{unit.name}」下有纪委监委 {below}，不能改为{kind}",
                     f"{unit.code} has the commission {below} under it; it must stay a commission",
+                    field="kind",
+                )
+            # Its clues and cases would belong to no commission: nobody could see or act on them any more.
+            owned = [
+                zh
+                for zh, table in (("问题线索", Clue), ("审查调查案件", DisciplineCase), ("涉黑涉恶案件", GangCase))
+                if session.scalar(select(table.id).where(table.unit_id == unit.id).limit(1)) is not None
+            ]
+            if owned:
+                raise ValidationError(
+                    f"「{unit.name}」已登记{'、'.join(owned)}，不能改为{kind}",
+                    f"{unit.code} owns clues or cases; it must stay a commission",
                     field="kind",
                 )
         changes["kind"] = [unit.kind, kind]
