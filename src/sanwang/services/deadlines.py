@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from sanwang.domain.calendar import WorkingDayCalendar, default_calendar
 from sanwang.domain.deadlines import deadline_rules, due_date, extended_due, extension_step, warn_from
 from sanwang.domain.errors import CalendarRangeError, NotFound
+from sanwang.domain.marks import RECORD_KIND_ZH
 from sanwang.domain.workflow import Actor
 from sanwang.services.context import record
 from sanwang.store.db import bulk_insert
@@ -30,22 +31,9 @@ def rule_zh(name: str) -> str:
     return next((r.zh for r in deadline_rules().rules if r.name == name), None) or EXTRA_RULE_ZH.get(name, name)
 
 
-# The records a deadline runs on (``deadlines.entity_kind``), as people name them in the overdue list.
-ENTITY_KIND_ZH = {
-    "clue": "线索",
-    "gang_case": "涉黑涉恶案件",
-    "case": "审查调查案件",
-    "transfer": "线索移送",
-    "recommendation": "监察建议",
-    "review": "复审复核",
-    "instruction": "领导批示",
-    "mark": "督办标记",
-}
-
-
 def entity_zh(kind: str) -> str:
     """The Chinese name of the record a deadline runs on (对象类型)."""
-    return ENTITY_KIND_ZH.get(kind, kind)
+    return RECORD_KIND_ZH.get(kind, kind)
 
 
 PROVISIONAL_MARK = "（暂定）"
