@@ -388,7 +388,9 @@ def _render(d: dict[str, Any]) -> None:
     kv(f"涉黑涉恶案件 {d['police_number']}", head)
     members = [{**m, "crimes": "；".join(m["crimes"])} for m in d["members"]]
     table("涉案成员", [("name", "姓名"), ("role", "地位"), ("id_number", "身份证号"), ("crimes", "罪名")], members)
-    tracks = [{**t, "track": f"第{t['track']}查"} for t in d["track_detail"]]
+    tracks = [
+        {**t, "track": f"第{t['track']}查", "owner_name": t.get("owner_name") or "未指定"} for t in d["track_detail"]
+    ]
     table(
         "一案三查",
         [("track", "三查"), ("track_zh", "内容"), ("status_zh", "状态"), ("owner_name", "承办人"),
