@@ -49,6 +49,7 @@ from sanwang.services.policy import (
     check_supervision,
     get_gang_case,
     is_above,
+    supervision_parents,
     visible_commission_units,
     visible_records,
 )
@@ -474,14 +475,7 @@ def _refs(
             .where(CaseReview.id.in_(by_kind["review"]))
         ):
             out[("review", v.id)] = (f"{number} {'复审' if v.level == 'review' else '复核'}#{v.id}", v.unit_id)
-    owned: list[tuple[str, int, str, int]] = []  # (kind, id, parent kind, parent id)
-    if by_kind["instruction"]:
-        q4 = select(Instruction.id, Instruction.entity_kind, Instruction.entity_id)
-        q4 = q4.where(Instruction.id.in_(by_kind["instruction"]))
-        owned += [("instruction", *row) for row in session.execute(q4)]
-    if by_kind["mark"]:
-        q5 = select(Mark.id, Mark.entity_kind, Mark.entity_id).where(Mark.id.in_(by_kind["mark"]))
-        owned += [("mark", *row) for row in session.execute(q5)]
+    owned = supervision_parents(session, by_kind["instruction"], by_kind["mark"])
     if owned:
         parents = _refs(session, actor, [(k, e) for _, _, k, e in owned], supervision=True)
         for kind, oid, pk, pid in owned:

@@ -382,6 +382,18 @@ def check_supervision(session: Session, actor: Actor, entity_kind: str, entity_i
         raise AccessDenied("无权查看该记录的督办与批示", "no access to the marks and instructions of this record")
 
 
+def supervision_parents(
+    session: Session, instruction_ids: Iterable[int], mark_ids: Iterable[int]
+) -> list[tuple[str, int, str, int]]:
+    """(kind, id, parent kind, parent id) of instructions and marks: they are seen with the record they are on."""
+    out: list[tuple[str, int, str, int]] = []
+    for kind, table, wanted in (("instruction", Instruction, set(instruction_ids)), ("mark", Mark, set(mark_ids))):
+        if wanted:
+            q = select(table.id, table.entity_kind, table.entity_id).where(table.id.in_(wanted))
+            out += [(kind, int(i), str(k), int(e)) for i, k, e in session.execute(q)]
+    return out
+
+
 def visible_records(
     session: Session, actor: Actor, keys: Sequence[tuple[str, int]], *, supervision: bool = False
 ) -> set[tuple[str, int]]:
@@ -413,14 +425,7 @@ def visible_records(
     case_ids = by_kind["case"] | {p for _, _, pk, p in parents if pk == "case"}
     if case_ids:
         ids("case", restrict_cases(session, actor, select(DisciplineCase.id).where(DisciplineCase.id.in_(case_ids))))
-    supervised: list[tuple[str, int, str, int]] = []
-    if by_kind["instruction"]:
-        q4 = select(Instruction.id, Instruction.entity_kind, Instruction.entity_id)
-        q4 = q4.where(Instruction.id.in_(by_kind["instruction"]))
-        supervised += [("instruction", *row) for row in session.execute(q4)]
-    if by_kind["mark"]:
-        q5 = select(Mark.id, Mark.entity_kind, Mark.entity_id).where(Mark.id.in_(by_kind["mark"]))
-        supervised += [("mark", *row) for row in session.execute(q5)]
+    supervised = supervision_parents(session, by_kind["instruction"], by_kind["mark"])
     if supervised:
         on = visible_records(session, actor, [(k, e) for _, _, k, e in supervised], supervision=True)
         seen.update((kind, i) for kind, i, pk, p in supervised if (pk, p) in on)
